@@ -1,0 +1,31 @@
+// Bundles the VS Code client, the language server and the CLI into one file each in dist/,
+// and copies the bundled catalog beside them. Usage: node scripts/build.mjs [--production] [--quiet] [--watch]
+import * as esbuild from 'esbuild';
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const production = process.argv.includes('--production');
+const quiet = process.argv.includes('--quiet');
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node18',
+  sourcemap: production ? false : 'linked',
+  minify: production,
+  logLevel: quiet ? 'warning' : 'info',
+  mainFields: ['module', 'main'],
+  absWorkingDir: root,
+};
+
+mkdirSync(join(root, 'dist'), { recursive: true });
+copyFileSync(join(root, 'server/data/catalog.toml'), join(root, 'dist/catalog.toml'));
+
+await Promise.all([
+  esbuild.build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'] }),
+  esbuild.build({ ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js' }),
+  esbuild.build({ ...common, entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
+]);
