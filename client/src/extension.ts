@@ -1,0 +1,49 @@
+/**
+ * The VS Code side of dl-lifecycle: starts the bundled language server (dist/server.js) over
+ * Node IPC for requirements files, and contributes the "DL Lifecycle: Show Output" command.
+ * All analysis happens in the server; this file is glue only.
+ */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { LanguageClientOptions, ServerOptions } from 'vscode-languageclient/node';
+import { LanguageClient, RevealOutputChannelOn, TransportKind } from 'vscode-languageclient/node';
+import { COMMANDS, OUTPUT_CHANNEL, SETTINGS_SECTION } from '../../server/src/settings';
+
+let client: LanguageClient | undefined;
+
+/** Documents the server analyses: by language id, and by file name for editors that give them another language. */
+export const DOCUMENT_SELECTOR = [
+  { language: 'pip-requirements' },
+  { scheme: 'file', pattern: '**/{requirements*.txt,*requirements*.txt,constraints*.txt,requirements.in,*.pip,requirements/*.txt}' },
+  { scheme: 'untitled', language: 'pip-requirements' },
+];
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  const output = vscode.window.createOutputChannel(OUTPUT_CHANNEL, { log: true });
+  context.subscriptions.push(output);
+  context.subscriptions.push(vscode.commands.registerCommand(COMMANDS.showOutput, () => output.show(true)));
+
+  const module = context.asAbsolutePath(path.join('dist', 'server.js'));
+  const serverOptions: ServerOptions = {
+    run: { module, transport: TransportKind.ipc },
+    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
+  };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: DOCUMENT_SELECTOR,
+    synchronize: { configurationSection: SETTINGS_SECTION },
+    outputChannel: output,
+    revealOutputChannelOn: RevealOutputChannelOn.Never,
+    initializationOptions: { settings: vscode.workspace.getConfiguration(SETTINGS_SECTION) },
+  };
+  client = new LanguageClient('dlLifecycle', 'DL Lifecycle', serverOptions, clientOptions);
+  try {
+    await client.start();
+  } catch (e) {
+    output.appendLine(`The DL Lifecycle language server could not start: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+export async function deactivate(): Promise<void> {
+  if (client) await client.stop();
+  client = undefined;
+}

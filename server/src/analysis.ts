@@ -1,0 +1,103 @@
+/**
+ * The pipeline for one file: scanner → references → rules → findings, then suppression and
+ * severities. The language server and the CLI both call {@link analyzeText}; neither holds logic
+ * the other lacks.
+ */
+import type { Catalog } from './catalog/catalog';
+import type { CalendarDay } from './dates';
+import type { Finding, Range, ScanResult, Severity, SeveritySetting } from './model';
+import type { RuleContext } from './rules/context';
+import { DEFAULT_WARNING_WINDOW_DAYS } from './rules/context';
+import { checkFrameworkPin } from './rules/frameworkVersion';
+import type { RuleId } from './rules/ruleIds';
+import { isRuleId, RULES } from './rules/ruleIds';
+import type { FileKind } from './scanners/fileKinds';
+import { applySuppressions, findDirectives } from './suppression';
+import { TextIndex } from './text';
+
+/** Settings of one analysis. */
+export interface AnalysisOptions {
+  asOf: CalendarDay;
+  warningWindowDays?: number;
+  severities?: Partial<Record<RuleId, SeveritySetting>>;
+}
+
+/** The result of analysing one file. */
+export interface Analysis {
+  kind: FileKind;
+  scan: ScanResult;
+  findings: Finding[];
+  context: RuleContext;
+}
+
+/** The severity a finding gets under the settings; `off` drops it. */
+export function effectiveSeverity(rule: string, produced: Severity, severities: Partial<Record<RuleId, SeveritySetting>>): SeveritySetting {
+  if (!isRuleId(rule)) return produced;
+  const configured = severities[rule];
+  if (configured) return configured;
+  const def = RULES[rule].defaultSeverity;
+  return def === 'off' ? 'off' : produced;
+}
+
+/** Builds the rule context of an analysis. */
+export function ruleContext(catalog: Catalog, options: AnalysisOptions): RuleContext {
+  return {
+    catalog,
+    asOf: options.asOf,
+    warningWindowDays: options.warningWindowDays ?? DEFAULT_WARNING_WINDOW_DAYS,
+    severities: options.severities ?? {},
+  };
+}
+
+/**
+ * Analyses the text of one file of a known kind.
+ * @param path the file's path (used by the scanner to tell constraints from requirements)
+ * @returns references, findings (suppressed ones removed, unused suppressions added, severities applied)
+ *   sorted by position. Never throws for bad input; a scanner failure yields no findings.
+ */
+export function analyzeText(text: string, path: string, kind: FileKind, catalog: Catalog, options: AnalysisOptions): Analysis {
+  const context = ruleContext(catalog, options);
+  const scan = kind.scan(text, catalog, path);
+  const raw: Finding[] = [];
+  for (const ref of scan.references) {
+    if (ref.kind === 'framework-package-pin') raw.push(...checkFrameworkPin(ref, context));
+  }
+  // severities first, so that a rule turned off is not "suppressed" (and its directive reported unused)
+  const configured = raw.flatMap((f) => {
+    const s = effectiveSeverity(f.rule, f.severity, context.severities);
+    return s === 'off' ? [] : [{ ...f, severity: s }];
+  });
+  const index = new TextIndex(text);
+  const directives = findDirectives(scan.comments, scan.statements);
+  const { findings, unused } = applySuppressions(configured, directives, (d) => removalRange(index, d.comment.range, d.comment.standalone));
+  const all = [...findings, ...unused.flatMap((f) => {
+    const s = effectiveSeverity(f.rule, f.severity, context.severities);
+    return s === 'off' ? [] : [{ ...f, severity: s }];
+  })];
+  all.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.rule.localeCompare(b.rule));
+  return { kind, scan, findings: all, context };
+}
+
+/** The range that deletes a comment: the whole line for a standalone one, else the comment and the spaces before it. */
+function removalRange(index: TextIndex, range: Range, standalone: boolean): Range {
+  const text = index.text;
+  if (standalone && range.start.line + 1 < index.lineCount) {
+    return { start: { line: range.start.line, character: 0 }, end: { line: range.start.line + 1, character: 0 } };
+  }
+  let start = index.offsetAt(range.start);
+  while (start > 0 && (text[start - 1] === ' ' || text[start - 1] === '\t')) start--;
+  return { start: index.positionAt(start), end: range.end };
+}
+
+/**
+ * The edit that inserts a suppression directive for `rule` above the statement that starts on
+ * `line`, indented like it, in the file kind's comment syntax.
+ */
+export function suppressionEdit(text: string, kind: FileKind, line: number, rule: string): { range: Range; newText: string } {
+  const index = new TextIndex(text);
+  const lineStart = index.offsetAt({ line, character: 0 });
+  const indent = /^[ \t]*/.exec(text.slice(lineStart))![0];
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  const pos = { line, character: 0 };
+  return { range: { start: pos, end: pos }, newText: `${indent}${kind.lineComment} dl-lifecycle: ignore ${rule}${eol}` };
+}

@@ -1,0 +1,171 @@
+/**
+ * The lifecycle catalog as the scanners and rules query it: frameworks and their package
+ * aliases, framework versions (`major.minor`) with GA and end-of-patch dates, patch releases,
+ * and the sources of every fact. Built from a validated {@link CatalogFile}; immutable.
+ *
+ * Scanners may ask what things *are* ({@link Catalog.frameworkForPackage}); only rules ask
+ * about support, and always with an explicit `asOf` day.
+ */
+import picomatch from 'picomatch';
+import { compare } from '@renovatebot/pep440';
+import type { CalendarDay } from '../dates';
+import { toEpochDay } from '../dates';
+import type { CatalogFile, EndOfPatchBasis, SourceRow } from './schema';
+
+/** A framework (PyTorch, TensorFlow, Apache MXNet) and how it is named in package managers. */
+export interface Framework {
+  id: string;
+  name: string;
+  packages: string[];
+  packagePatterns: string[];
+  discontinued?: { on: string; note: string; source: string; successor?: string };
+}
+
+/** One released `major.minor.patch` of a framework version. */
+export interface PatchRelease {
+  version: string;
+  released?: CalendarDay;
+  /** `stated` (a source states the day), `tag` (git tag date), `upper_bound` (released on or before). */
+  dateKind?: 'stated' | 'tag' | 'upper_bound';
+  source: string;
+  evidence?: string;
+}
+
+/** A framework version (`major.minor`, the unit of support, DLAMI §Note) and its lifecycle facts. */
+export interface FrameworkVersion {
+  framework: string;
+  /** `major.minor`. */
+  version: string;
+  ga?: CalendarDay;
+  gaSource?: string;
+  endOfPatch?: CalendarDay;
+  endOfPatchBasis?: EndOfPatchBasis;
+  endOfPatchSource?: string;
+  endOfPatchInference?: CalendarDay;
+  note?: string;
+  /** Known final patch releases, ascending. */
+  patches: PatchRelease[];
+}
+
+/** Normalises a Python package name as PEP 503 does: lowercase, runs of `-`, `_`, `.` become `-`. */
+export function normalizePackageName(name: string): string {
+  return name.toLowerCase().replace(/[-_.]+/g, '-');
+}
+
+/** `major.minor` of a version text such as `2.1.0`, `2.1`, `2.1.0+cpu`; undefined if it has no two numeric parts. */
+export function minorOf(version: string): string | undefined {
+  const m = /^v?(\d+)\.(\d+)/.exec(version.trim());
+  return m ? `${Number(m[1])}.${Number(m[2])}` : undefined;
+}
+
+/** Compares `major.minor` texts numerically. */
+export function compareMinor(a: string, b: string): number {
+  const [am, an] = a.split('.').map(Number);
+  const [bm, bn] = b.split('.').map(Number);
+  return am - bm || an - bn;
+}
+
+export class Catalog {
+  readonly generated: CalendarDay;
+  readonly dataAsOf?: CalendarDay;
+  readonly frameworks: readonly Framework[];
+  private readonly sources: Record<string, SourceRow>;
+  private readonly byPackage = new Map<string, Framework>();
+  private readonly patternMatchers: Array<{ match: (s: string) => boolean; framework: Framework }> = [];
+  private readonly versions = new Map<string, FrameworkVersion[]>();
+
+  constructor(file: CatalogFile) {
+    this.generated = file.catalog.generated;
+    this.dataAsOf = file.catalog.data_as_of;
+    this.sources = file.sources;
+    this.frameworks = file.frameworks.map((f) => ({
+      id: f.id,
+      name: f.name,
+      packages: f.packages,
+      packagePatterns: f.package_patterns,
+      discontinued: f.discontinued,
+    }));
+    for (const f of this.frameworks) {
+      for (const p of f.packages) this.byPackage.set(p, f);
+      for (const pattern of f.packagePatterns) this.patternMatchers.push({ match: picomatch(pattern), framework: f });
+      this.versions.set(f.id, []);
+    }
+    for (const row of file.versions) {
+      const list = this.versions.get(row.framework);
+      if (!list) continue; // validated in load.ts
+      list.push({
+        framework: row.framework,
+        version: row.version,
+        ga: row.ga,
+        gaSource: row.ga_source,
+        endOfPatch: row.end_of_patch,
+        endOfPatchBasis: row.end_of_patch_basis,
+        endOfPatchSource: row.end_of_patch_source,
+        endOfPatchInference: row.end_of_patch_inference,
+        note: row.note,
+        patches: row.patches
+          .map((p) => ({ version: p.version, released: p.released, dateKind: p.date_kind, source: p.source, evidence: p.evidence }))
+          .sort((a, b) => compare(a.version, b.version)),
+      });
+    }
+    for (const list of this.versions.values()) list.sort((a, b) => compareMinor(a.version, b.version));
+  }
+
+  /** The framework a PEP 503-normalised package name installs (`torch` → PyTorch), if any. Lookalikes such as `torchvision` are not aliases. */
+  frameworkForPackage(normalizedName: string): Framework | undefined {
+    const direct = this.byPackage.get(normalizedName);
+    if (direct) return direct;
+    return this.patternMatchers.find((m) => m.match(normalizedName))?.framework;
+  }
+
+  framework(id: string): Framework | undefined {
+    return this.frameworks.find((f) => f.id === id);
+  }
+
+  /** Every known version of a framework, oldest first. */
+  frameworkVersions(frameworkId: string): readonly FrameworkVersion[] {
+    return this.versions.get(frameworkId) ?? [];
+  }
+
+  /** The framework version (`major.minor`) record, if the catalog knows it. */
+  frameworkVersion(frameworkId: string, minor: string): FrameworkVersion | undefined {
+    return this.frameworkVersions(frameworkId).find((v) => v.version === minor);
+  }
+
+  /** Every known final release `x.y.z` of a framework, ascending. */
+  releases(frameworkId: string): string[] {
+    return this.frameworkVersions(frameworkId).flatMap((v) => v.patches.map((p) => p.version));
+  }
+
+  /** The newest known patch release of a framework version. */
+  latestPatch(v: FrameworkVersion): PatchRelease | undefined {
+    return v.patches[v.patches.length - 1];
+  }
+
+  /** The patch release record of an exact `x.y.z`, if known. */
+  patchRelease(frameworkId: string, version: string): PatchRelease | undefined {
+    const minor = minorOf(version);
+    const fv = minor ? this.frameworkVersion(frameworkId, minor) : undefined;
+    return fv?.patches.find((p) => compare(p.version, version) === 0);
+  }
+
+  /**
+   * Framework versions whose end of patch is after `asOf` and that have a known release, oldest
+   * first: the versions a fix may move to (rules.md §Fixes must be safe).
+   */
+  supportedVersions(frameworkId: string, asOf: CalendarDay): FrameworkVersion[] {
+    const day = toEpochDay(asOf);
+    return this.frameworkVersions(frameworkId).filter(
+      (v) => v.endOfPatch !== undefined && toEpochDay(v.endOfPatch) >= day && v.patches.length > 0,
+    );
+  }
+
+  /** Title and locator of a source id, for messages and hovers. Unknown ids come back as themselves. */
+  source(id: string | undefined): SourceRow | undefined {
+    return id ? this.sources[id] : undefined;
+  }
+  sourceTitle(id: string | undefined): string {
+    if (!id) return 'unknown source';
+    return this.sources[id]?.title ?? id;
+  }
+}

@@ -1,0 +1,59 @@
+/** Output of `dl-lifecycle scan`: `--format json` (the stable shape of the README) and grouped text. */
+import type { Catalog } from '../catalog/catalog';
+import type { CalendarDay } from '../dates';
+import type { Severity } from '../model';
+import type { ScanRun } from './scan';
+
+/** The JSON report. Fields are only ever added, never renamed. */
+export function toJsonReport(run: ScanRun, asOf: CalendarDay, catalog: Catalog): unknown {
+  return {
+    asOf,
+    catalog: { generated: catalog.generated },
+    files: run.files.length,
+    references: run.files.flatMap((f) =>
+      f.analysis.scan.references.map((r) => ({ file: f.file, range: r.range, kind: r.kind, subject: r.subject, version: r.version, text: r.text })),
+    ),
+    findings: run.files.flatMap((f) =>
+      f.analysis.findings.map((x) => ({
+        file: f.file,
+        range: x.range,
+        rule: x.rule,
+        severity: x.severity,
+        message: x.message,
+        subject: x.subject,
+        version: x.version,
+        endOfPatch: x.endOfPatch,
+        fixes: x.fixes.map((fix) => ({ title: fix.title, edits: fix.edits })),
+      })),
+    ),
+  };
+}
+
+const COLORS: Record<Severity, string> = { error: '31', warning: '33', information: '36', hint: '90' };
+
+/** Grouped human output; ANSI colours when `color` is true. */
+export function toTextReport(run: ScanRun, asOf: CalendarDay, catalog: Catalog, color: boolean): string {
+  const paint = (code: string, s: string) => (color ? `\u001b[${code}m${s}\u001b[0m` : s);
+  const out: string[] = [];
+  const counts: Record<Severity, number> = { error: 0, warning: 0, information: 0, hint: 0 };
+  let refs = 0;
+  for (const f of run.files) {
+    refs += f.analysis.scan.references.length;
+    if (f.analysis.findings.length === 0) continue;
+    out.push(paint('1', f.file));
+    for (const x of f.analysis.findings) {
+      counts[x.severity]++;
+      const at = `${x.range.start.line + 1}:${x.range.start.character + 1}`.padEnd(7);
+      out.push(`  ${paint('2', at)} ${paint(COLORS[x.severity], x.severity.padEnd(11))} ${x.message}  ${paint('2', x.rule)}`);
+      for (const fix of x.fixes) out.push(`  ${' '.repeat(7)} ${' '.repeat(11)} ${paint('32', 'fix:')} ${fix.title}`);
+    }
+    out.push('');
+  }
+  for (const n of run.notes) out.push(paint('2', `note: ${n.path}: ${n.message}`));
+  if (run.notes.length) out.push('');
+  const total = counts.error + counts.warning + counts.information + counts.hint;
+  const parts = (Object.keys(counts) as Severity[]).filter((s) => counts[s] > 0).map((s) => `${counts[s]} ${s}${counts[s] === 1 || s === 'information' ? '' : 's'}`);
+  const summary = `${total} finding${total === 1 ? '' : 's'}${parts.length ? ` (${parts.join(', ')})` : ''} in ${run.files.length} file${run.files.length === 1 ? '' : 's'}, ${refs} reference${refs === 1 ? '' : 's'}; as of ${asOf}, catalog dated ${catalog.generated}`;
+  out.push(total ? paint('1', summary) : paint('32', summary));
+  return out.join('\n') + '\n';
+}

@@ -1,0 +1,40 @@
+/**
+ * A plain description of what the catalog says about a reference: the framework version, its
+ * status at `asOf`, the facts with their sources, the supported targets. Hovers and reports
+ * render it; it knows nothing of LSP.
+ */
+import type { Fact, Reference } from '../model';
+import { daysBetween } from '../dates';
+import type { RuleContext } from './context';
+import { evaluateVersion, frameworkVersionFacts } from './frameworkVersion';
+import * as msg from './messages';
+
+export interface ReferenceDescription {
+  title: string;
+  status?: string;
+  facts: Fact[];
+  supportedTargets: string[];
+}
+
+export function describeReference(ref: Reference, ctx: RuleContext): ReferenceDescription | undefined {
+  const ev = evaluateVersion(ref, ctx);
+  if (!ev) return undefined;
+  const fw = ev.framework;
+  const v = ev.frameworkVersion;
+  const title = v ? `${fw.name} ${v.version}` : ev.minor ? `${fw.name} ${ev.minor}` : fw.name;
+  let status: string | undefined;
+  if (ev.unresolved === 'unpinned') status = 'Not pinned: no framework version to evaluate.';
+  else if (ev.unresolved === 'unreadable') status = 'The version specifier could not be read as PEP 440.';
+  else if (ev.unresolved === 'no-known-release') status = 'No release known to the catalog satisfies this specifier.';
+  else if (!v || !v.endOfPatch) status = 'No end-of-patch date is known for this version.';
+  else {
+    const left = daysBetween(ctx.asOf, v.endOfPatch);
+    status = left < 0 ? `⚠ End of patch reached ${msg.days(left)} ago.` : left <= ctx.warningWindowDays ? `Ends patch support in ${msg.days(left)}.` : `Supported: end of patch in ${msg.days(left)}.`;
+  }
+  if (!ev.exact && ev.resolved) status = `Resolves to ${ev.resolved} (highest known release allowed by \`${ref.version}\`). ${status}`;
+  const supported = ctx.catalog.supportedVersions(fw.id, ctx.asOf).map((s) => `${s.version} (until ${s.endOfPatch})`);
+  const facts = frameworkVersionFacts(ev, ctx);
+  facts.push({ label: 'Supported targets', value: supported.length ? supported.join(', ') : 'none' });
+  if (fw.discontinued) facts.push({ label: 'Discontinued', value: `${fw.discontinued.on}: ${fw.discontinued.note}`, source: ctx.catalog.sourceTitle(fw.discontinued.source) });
+  return { title, status, facts, supportedTargets: supported };
+}

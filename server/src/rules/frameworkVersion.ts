@@ -1,0 +1,209 @@
+/**
+ * Framework-version rules for package pins (rules.md §Framework image rules; DLAMI §When does
+ * active support for my framework version end?):
+ * `end-of-patch`, `end-of-patch-soon`, `superseded-patch`, `unsupported-version`,
+ * `unknown-version`, `discontinued`, and `unpinned`.
+ *
+ * The unit of support is the framework version `major.minor` (DLAMI §Note). A range is evaluated
+ * at the highest known release it allows (rules.md §Versions).
+ */
+import { compare, explain, maxSatisfying, valid } from '@renovatebot/pep440';
+import type { Framework, FrameworkVersion } from '../catalog/catalog';
+import { compareMinor, minorOf } from '../catalog/catalog';
+import { addDays, daysBetween, toEpochDay } from '../dates';
+import { packagePinEdits } from '../fixes/packagePin';
+import type { Fact, Finding, Fix, Reference, Severity } from '../model';
+import type { RuleContext } from './context';
+import * as msg from './messages';
+import type { RuleId } from './ruleIds';
+import { RULES } from './ruleIds';
+
+/** What the catalog says about the version a reference resolves to. */
+export interface VersionEvaluation {
+  framework: Framework;
+  /** The release the reference resolves to: the exact pin, or the highest known release a range allows. */
+  resolved?: string;
+  /** `major.minor` of `resolved`. */
+  minor?: string;
+  frameworkVersion?: FrameworkVersion;
+  /** Why no version could be resolved, when `resolved` is undefined. */
+  unresolved?: 'unpinned' | 'unreadable' | 'newer-than-catalog' | 'no-known-release';
+  exact: boolean;
+}
+
+/** The public part of a version (`1.13.1+cpu` → `1.13.1`), or undefined when it is not PEP 440. */
+function publicVersion(v: string): string | undefined {
+  return explain(v)?.public ?? undefined;
+}
+
+/** Resolves the version a framework package pin refers to, using the catalog's known releases. */
+export function evaluateVersion(ref: Reference, ctx: RuleContext): VersionEvaluation | undefined {
+  const framework = ctx.catalog.framework(ref.subject);
+  if (!framework) return undefined;
+  const clauses = ref.pin.clauses;
+  if (clauses.length === 0) return { framework, unresolved: 'unpinned', exact: false };
+  const exactClause = clauses.length === 1 && (clauses[0].operator === '==' || clauses[0].operator === '===') && !clauses[0].version.includes('*');
+  const newest = ctx.catalog.frameworkVersions(framework.id).at(-1)?.version;
+  if (exactClause) {
+    const pub = publicVersion(clauses[0].version);
+    const minor = pub ? minorOf(pub) : undefined;
+    if (!pub || !minor) return { framework, unresolved: 'unreadable', exact: true };
+    return { framework, resolved: pub, minor, frameworkVersion: ctx.catalog.frameworkVersion(framework.id, minor), exact: true };
+  }
+  const spec = clauses.map((c) => `${c.operator}${c.version}`).join(', ');
+  for (const c of clauses) if (!valid(c.version.replace(/\.\*$/, '')) && !valid(c.version)) return { framework, unresolved: 'unreadable', exact: false };
+  let best: string | null = null;
+  try {
+    best = maxSatisfying(ctx.catalog.releases(framework.id), spec);
+  } catch {
+    return { framework, unresolved: 'unreadable', exact: false };
+  }
+  if (best) {
+    const minor = minorOf(best)!;
+    return { framework, resolved: best, minor, frameworkVersion: ctx.catalog.frameworkVersion(framework.id, minor), exact: false };
+  }
+  // nothing known satisfies it: either it asks for something newer than the catalog, or something that never was released
+  const lowerBounds = clauses.filter((c) => ['==', '===', '~=', '>=', '>'].includes(c.operator)).map((c) => minorOf(c.version)).filter((m): m is string => !!m);
+  if (newest && lowerBounds.some((m) => compareMinor(m, newest) > 0)) {
+    const minor = lowerBounds.sort(compareMinor).at(-1)!;
+    return { framework, minor, unresolved: 'newer-than-catalog', exact: false };
+  }
+  return { framework, unresolved: 'no-known-release', exact: false };
+}
+
+/** The facts about a framework version that hovers and reports show. */
+export function frameworkVersionFacts(ev: VersionEvaluation, ctx: RuleContext): Fact[] {
+  const { catalog } = ctx;
+  const v = ev.frameworkVersion;
+  const facts: Fact[] = [];
+  if (!v) return facts;
+  if (v.ga) facts.push({ label: 'GA', value: v.ga, source: catalog.sourceTitle(v.gaSource) });
+  if (v.endOfPatch) {
+    const d = daysBetween(ctx.asOf, v.endOfPatch);
+    const rel = d >= 0 ? `in ${msg.days(d)}` : `${msg.days(d)} ago`;
+    facts.push({ label: 'End of patch', value: `${v.endOfPatch} (${d === 0 ? 'today' : rel})`, source: msg.endOfPatchBasisText(catalog, v) });
+  }
+  if (v.endOfPatchInference) facts.push({ label: 'End of patch (inference images)', value: v.endOfPatchInference });
+  const latest = catalog.latestPatch(v);
+  if (latest) facts.push({ label: 'Latest patch', value: latest.released ? `${latest.version} (released ${latest.released})` : latest.version, source: catalog.sourceTitle(latest.source) });
+  if (v.note) facts.push({ label: 'Note', value: v.note });
+  return facts;
+}
+
+/** Supported targets for a bump from `minor`, following rules.md §Fixes must be safe. */
+export function bumpTargets(ev: VersionEvaluation, ctx: RuleContext): { nearest?: string; latest?: string } {
+  const supported = ctx.catalog.supportedVersions(ev.framework.id, ctx.asOf);
+  if (supported.length === 0) return {};
+  const beyondWindow = toEpochDay(addDays(ctx.asOf, ctx.warningWindowDays));
+  const later = ev.minor ? supported.filter((v) => compareMinor(v.version, ev.minor!) > 0) : supported;
+  const comfortable = later.filter((v) => toEpochDay(v.endOfPatch!) > beyondWindow);
+  const nearestV = comfortable[0] ?? later[0];
+  const latestV = supported[supported.length - 1];
+  const nearest = nearestV ? ctx.catalog.latestPatch(nearestV)?.version : undefined;
+  const latest = latestV && compareMinor(latestV.version, ev.minor ?? '0.0') > 0 ? ctx.catalog.latestPatch(latestV)?.version : undefined;
+  return { nearest, latest: latest !== nearest ? latest : undefined };
+}
+
+function bumpFixes(ref: Reference, ev: VersionEvaluation, ctx: RuleContext): Fix[] {
+  const { nearest, latest } = bumpTargets(ev, ctx);
+  const fixes: Fix[] = [];
+  const add = (target: string | undefined, what: 'nearest' | 'latest', preferred: boolean) => {
+    if (!target) return;
+    const edits = packagePinEdits(ref.pin, target);
+    if (!edits) return;
+    fixes.push({
+      title: msg.bumpTitle(ref.pin.name, target, what, ev.framework, ref.pin.hasHashes),
+      edits,
+      safe: !ref.pin.hasHashes && preferred,
+      preferred,
+      targetVersion: target,
+    });
+  };
+  add(nearest, 'nearest', true);
+  add(latest, 'latest', false);
+  return fixes;
+}
+
+function finding(rule: RuleId, severity: Severity, message: string, ref: Reference, ev: VersionEvaluation, ctx: RuleContext, fixes: Fix[] = []): Finding {
+  return {
+    rule,
+    severity,
+    message,
+    range: ref.range,
+    subject: ref.subject,
+    version: ev.resolved ?? ev.minor,
+    endOfPatch: ev.frameworkVersion?.endOfPatch,
+    facts: frameworkVersionFacts(ev, ctx),
+    fixes,
+    reference: ref,
+  };
+}
+
+function defaultSeverity(rule: RuleId): Severity {
+  const s = RULES[rule].defaultSeverity;
+  return s === 'off' ? 'hint' : s;
+}
+
+/**
+ * Runs the framework-version rules on one framework package pin.
+ * @returns findings with their default severities (the caller applies user severities and `off`)
+ */
+export function checkFrameworkPin(ref: Reference, ctx: RuleContext): Finding[] {
+  const ev = evaluateVersion(ref, ctx);
+  if (!ev) return [];
+  const out: Finding[] = [];
+  const fw = ev.framework;
+  if (fw.discontinued) out.push(finding('discontinued', defaultSeverity('discontinued'), msg.discontinuedMessage(fw), ref, ev, ctx));
+  if (ev.unresolved === 'unpinned') {
+    out.push(finding('unpinned', 'hint', msg.unpinnedMessage(fw, ref.pin.name), ref, ev, ctx));
+    return out;
+  }
+  if (ev.unresolved === 'newer-than-catalog') {
+    out.push(finding('unknown-version', defaultSeverity('unknown-version'), msg.unknownVersionMessage(fw, ev.minor!, ctx.catalog, false), ref, ev, ctx));
+    return out;
+  }
+  if (ev.unresolved) return out;
+  const minor = ev.minor!;
+  const v = ev.frameworkVersion;
+  const known = ctx.catalog.frameworkVersions(fw.id);
+  if (!v) {
+    const newest = known.at(-1)?.version;
+    if (newest && compareMinor(minor, newest) > 0) {
+      out.push(finding('unknown-version', defaultSeverity('unknown-version'), msg.unknownVersionMessage(fw, minor, ctx.catalog, false), ref, ev, ctx));
+    } else {
+      const reason = known.length && compareMinor(minor, known[0].version) < 0
+        ? `it is older than every version in the support table (oldest known: ${known[0].version})`
+        : 'it was never in the support table';
+      out.push(finding('unsupported-version', defaultSeverity('unsupported-version'), msg.unsupportedMessage(fw, minor, ctx.catalog, reason), ref, ev, ctx, bumpFixes(ref, ev, ctx)));
+    }
+    return out;
+  }
+  if (!v.endOfPatch) {
+    const newerDated = known.some((k) => k.endOfPatch && compareMinor(k.version, minor) > 0);
+    if (!v.ga && !newerDated) {
+      out.push(finding('unknown-version', defaultSeverity('unknown-version'), msg.unknownVersionMessage(fw, minor, ctx.catalog, true), ref, ev, ctx));
+    } else {
+      out.push(finding('unsupported-version', defaultSeverity('unsupported-version'), msg.unsupportedMessage(fw, minor, ctx.catalog, 'no end-of-patch date is known for it'), ref, ev, ctx, bumpFixes(ref, ev, ctx)));
+    }
+    return out;
+  }
+  const left = daysBetween(ctx.asOf, v.endOfPatch);
+  if (left < 0) {
+    out.push(finding('end-of-patch', defaultSeverity('end-of-patch'), msg.endOfPatchMessage(fw, v, -left, ctx.catalog), ref, ev, ctx, bumpFixes(ref, ev, ctx)));
+    return out;
+  }
+  if (left <= ctx.warningWindowDays) {
+    out.push(finding('end-of-patch-soon', defaultSeverity('end-of-patch-soon'), msg.endOfPatchSoonMessage(fw, v, left, ctx.catalog), ref, ev, ctx, bumpFixes(ref, ev, ctx)));
+  }
+  if (ev.exact) {
+    const latest = ctx.catalog.latestPatch(v);
+    if (latest && compare(latest.version, ev.resolved!) > 0) {
+      const edits = packagePinEdits(ref.pin, latest.version);
+      const fixes: Fix[] = edits
+        ? [{ title: msg.bumpTitle(ref.pin.name, latest.version, 'latest-patch', fw, ref.pin.hasHashes), edits, safe: !ref.pin.hasHashes, preferred: true, targetVersion: latest.version }]
+        : [];
+      out.push(finding('superseded-patch', defaultSeverity('superseded-patch'), msg.supersededMessage(fw, ev.resolved!, latest.version, latest.released), ref, ev, ctx, fixes));
+    }
+  }
+  return out;
+}

@@ -1,0 +1,49 @@
+/**
+ * Offsets and positions over a text. Offsets are UTF-16 code-unit indexes into the JS string;
+ * positions are LSP positions (0-based line, UTF-16 character), computed with
+ * `vscode-languageserver-textdocument`, whose line breaks (`\n`, `\r\n`, `\r`) match LSP's.
+ */
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { Position, Range } from './model';
+
+export class TextIndex {
+  private readonly doc: TextDocument;
+  constructor(readonly text: string) {
+    this.doc = TextDocument.create('untitled:dl-lifecycle', 'plaintext', 0, text);
+  }
+  positionAt(offset: number): Position {
+    return this.doc.positionAt(offset);
+  }
+  offsetAt(position: Position): number {
+    return this.doc.offsetAt(position);
+  }
+  range(start: number, end: number): Range {
+    return { start: this.positionAt(start), end: this.positionAt(end) };
+  }
+  get lineCount(): number {
+    return this.doc.lineCount;
+  }
+}
+
+/** True when `pos` lies within `range` (ends inclusive, so a cursor right after a word still hits it). */
+export function rangeContains(range: Range, pos: Position): boolean {
+  const afterStart = pos.line > range.start.line || (pos.line === range.start.line && pos.character >= range.start.character);
+  const beforeEnd = pos.line < range.end.line || (pos.line === range.end.line && pos.character <= range.end.character);
+  return afterStart && beforeEnd;
+}
+
+/** Applies non-overlapping edits (in any order) to a text. @throws RangeError on overlapping edits. */
+export function applyEdits(text: string, edits: ReadonlyArray<{ range: Range; newText: string }>): string {
+  const index = new TextIndex(text);
+  const spans = edits
+    .map((e) => ({ start: index.offsetAt(e.range.start), end: index.offsetAt(e.range.end), newText: e.newText }))
+    .sort((a, b) => a.start - b.start);
+  let out = '';
+  let at = 0;
+  for (const s of spans) {
+    if (s.start < at) throw new RangeError('overlapping edits');
+    out += text.slice(at, s.start) + s.newText;
+    at = s.end;
+  }
+  return out + text.slice(at);
+}

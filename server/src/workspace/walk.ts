@@ -1,0 +1,109 @@
+/**
+ * Walks a workspace for files dl-lifecycle can read: respects `.gitignore` files (root and nested,
+ * with the `ignore` package's gitignore semantics) and `--exclude` globs, skips `node_modules`,
+ * `.git`, binary files and files over the size limit (with a note for each skipped file).
+ */
+import { openSync, readSync, closeSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import * as path from 'node:path';
+import ignore, { type Ignore } from 'ignore';
+import picomatch from 'picomatch';
+import type { FileKind } from '../scanners/fileKinds';
+import { fileKindForPath } from '../scanners/fileKinds';
+
+export const DEFAULT_MAX_FILE_BYTES = 2 * 1024 * 1024;
+const ALWAYS_SKIPPED = new Set(['node_modules', '.git', '.hg', '.svn']);
+
+/** A file found by the walk, with its path relative to the walk root (forward slashes). */
+export interface WalkedFile { absolute: string; relative: string; kind: FileKind }
+/** Something the walk skipped and why. */
+export interface WalkNote { path: string; message: string }
+
+export interface WalkOptions {
+  /** Globs over root-relative paths to leave out (`legacy/**`). */
+  exclude?: string[];
+  maxFileBytes?: number;
+}
+
+/** True when the first 8 KiB of a file hold a NUL byte (how git tells binary files). */
+export function looksBinary(file: string): boolean {
+  const fd = openSync(file, 'r');
+  try {
+    const buf = Buffer.alloc(8192);
+    const n = readSync(fd, buf, 0, buf.length, 0);
+    return buf.subarray(0, n).includes(0);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Reasons a file is not read, or undefined when it can be read. */
+export function skipReason(file: string, size: number, maxBytes: number): string | undefined {
+  if (size > maxBytes) return `skipped: ${(size / 1024 / 1024).toFixed(1)} MB is over the ${(maxBytes / 1024 / 1024).toFixed(0)} MB limit`;
+  try {
+    if (looksBinary(file)) return 'skipped: binary file';
+  } catch (e) {
+    return `skipped: cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)})`;
+  }
+  return undefined;
+}
+
+/**
+ * Walks `root` (a directory) and returns the files of known kinds, in path order.
+ */
+export function walk(root: string, options: WalkOptions = {}): { files: WalkedFile[]; notes: WalkNote[] } {
+  const files: WalkedFile[] = [];
+  const notes: WalkNote[] = [];
+  const maxBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+  const excluded = options.exclude?.length ? picomatch(options.exclude, { dot: true }) : () => false;
+  const visit = (dir: string, rel: string, ignores: Array<{ base: string; ig: Ignore }>) => {
+    let entries;
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch (e) {
+      notes.push({ path: rel || '.', message: `skipped: cannot list (${(e as NodeJS.ErrnoException).code ?? String(e)})` });
+      return;
+    }
+    let scoped = ignores;
+    const gi = entries.find((e) => e.name === '.gitignore' && e.isFile());
+    if (gi) {
+      try {
+        scoped = [...ignores, { base: rel, ig: ignore().add(readFileSync(path.join(dir, '.gitignore'), 'utf8')) }];
+      } catch {
+        /* unreadable .gitignore: ignore nothing more */
+      }
+    }
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const e of entries) {
+      if (ALWAYS_SKIPPED.has(e.name)) continue;
+      const childRel = rel ? `${rel}/${e.name}` : e.name;
+      const isDir = e.isDirectory();
+      if (isIgnored(scoped, childRel, isDir) || excluded(childRel) || (isDir && excluded(`${childRel}/`))) continue;
+      const abs = path.join(dir, e.name);
+      if (isDir) visit(abs, childRel, scoped);
+      else if (e.isFile()) {
+        const kind = fileKindForPath(childRel);
+        if (!kind) continue;
+        let size = 0;
+        try {
+          size = statSync(abs).size;
+        } catch {
+          /* reported by skipReason */
+        }
+        const reason = skipReason(abs, size, maxBytes);
+        if (reason) notes.push({ path: childRel, message: reason });
+        else files.push({ absolute: abs, relative: childRel, kind });
+      }
+    }
+  };
+  visit(root, '', []);
+  return { files, notes };
+}
+
+function isIgnored(ignores: Array<{ base: string; ig: Ignore }>, rel: string, isDir: boolean): boolean {
+  for (const { base, ig } of ignores) {
+    const sub = base ? rel.slice(base.length + 1) : rel;
+    if (!sub) continue;
+    if (ig.ignores(isDir ? `${sub}/` : sub)) return true;
+  }
+  return false;
+}
