@@ -118,6 +118,9 @@ function codeServerOk(p) {
 
 function ensureCodeServer(p) {
   log(`installing code-server ${CODE_SERVER_VERSION} into ${p.codeServerPrefix} (native modules build against Node ${NODE24_VERSION} headers)`);
+  // No completion marker: a previous attempt may have stopped half-way (npm would then skip the
+  // install scripts that build the native modules), so start from an empty node_modules.
+  rmSync(join(p.codeServerPrefix, 'node_modules'), { recursive: true, force: true });
   writePkgJson(p.codeServerPrefix, 'dl-lifecycle-e2e-code-server');
   const env = {
     ...process.env,
@@ -127,11 +130,14 @@ function ensureCodeServer(p) {
   // npm is itself a node script: with Node 24 first on PATH, code-server's postinstall sees Node 24.
   run('npm', ['install', ...npmFlags, '--foreground-scripts', `code-server@${CODE_SERVER_VERSION}`], { cwd: p.codeServerPrefix, env });
   if (!codeServerOk(p)) throw new SetupError(`code-server install finished but ${p.codeServerDir} is incomplete`);
-  const v = output(p.node24, [join(p.codeServerDir, 'out', 'node', 'entry.js'), '--version'], { env: { ...env, XDG_CONFIG_HOME: join(p.dir, 'tmp-config'), XDG_DATA_HOME: join(p.dir, 'tmp-data') } });
-  rmSync(join(p.dir, 'tmp-config'), { recursive: true, force: true });
-  rmSync(join(p.dir, 'tmp-data'), { recursive: true, force: true });
-  if (!v || !v.startsWith(CODE_SERVER_VERSION)) throw new SetupError(`code-server --version did not report ${CODE_SERVER_VERSION} (got: ${v ?? 'failure'})`);
-  log(`code-server reports: ${v.split('\n')[0]}`);
+  const scratch = join(p.dir, 'version-check');
+  const out = output(p.node24, [join(p.codeServerDir, 'out', 'node', 'entry.js'), '--version'], {
+    env: { ...env, XDG_CONFIG_HOME: join(scratch, 'config'), XDG_DATA_HOME: join(scratch, 'data') },
+  });
+  rmSync(scratch, { recursive: true, force: true });
+  const v = out?.split('\n').find((l) => l.startsWith(`${CODE_SERVER_VERSION} `));
+  if (!v) throw new SetupError(`code-server --version did not report ${CODE_SERVER_VERSION} (got: ${out ?? 'failure'})`);
+  log(`code-server reports: ${v}`);
 }
 
 /**

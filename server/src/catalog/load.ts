@@ -27,8 +27,10 @@ export function parseCatalog(text: string, origin = 'catalog.toml'): Catalog {
   try {
     raw = toml.parse(text);
   } catch (e) {
-    const err = e as { line?: number; column?: number; message?: string };
-    const where = err.line !== undefined ? `${origin}:${err.line}:${err.column ?? 1}` : origin;
+    const err = e as { line?: number; column?: number; location?: { start?: { line: number; column: number } }; message?: string };
+    const line = err.location?.start?.line ?? err.line;
+    const column = err.location?.start?.column ?? err.column ?? 1;
+    const where = line !== undefined ? `${origin}:${line}:${column}` : origin;
     throw new CatalogError(`${where}: invalid TOML: ${err.message ?? String(e)}`, where);
   }
   const parsed = catalogFileSchema.safeParse(raw);

@@ -293,7 +293,7 @@ function parseRequirement(
     if (specStart < 0) specStart = at;
     at += op[0].length;
     skipWs();
-    const v = /^[^\s,;)]+/.exec(req.slice(at));
+    const v = /^[A-Za-z0-9_.*+!-]+/.exec(req.slice(at));
     if (!v) {
       notes.push({ range: range(base, base + req.length), message: `operator ${op[0]} without a version in ${truncate(req)}` });
       return undefined;

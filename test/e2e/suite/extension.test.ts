@@ -1,0 +1,170 @@
+// End-to-end tests through the real `vscode` API, in a real extension host, against the real
+// language client and server. Workspace: test/e2e/workspace (dlLifecycle.asOf = 2026-11-21).
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+
+const EXTENSION_ID = 'dl-lifecycle.dl-lifecycle';
+const SOURCE = 'dl-lifecycle';
+const TORCH_EOP = '2024-10-28'; // PyTorch 1.13 end of patch
+const TORCH_COMMENT = '# pinned for the old model';
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+function codeOf(d: vscode.Diagnostic): string | number | undefined {
+  const c = d.code;
+  return typeof c === 'object' && c !== null ? c.value : c;
+}
+
+function describeDiagnostics(ds: readonly vscode.Diagnostic[]): string {
+  if (ds.length === 0) return '(none)';
+  return ds
+    .map((d) => `  line ${d.range.start.line}:${d.range.start.character}-${d.range.end.line}:${d.range.end.character} [${d.source}/${String(codeOf(d))}] ${d.message}`)
+    .join('\n');
+}
+
+function hoverText(hovers: readonly vscode.Hover[]): string {
+  const parts: string[] = [];
+  for (const h of hovers) {
+    for (const c of h.contents) {
+      if (typeof c === 'string') parts.push(c);
+      else parts.push(c.value);
+    }
+  }
+  return parts.join('\n');
+}
+
+function lineOf(doc: vscode.TextDocument, prefix: string): number {
+  for (let i = 0; i < doc.lineCount; i++) {
+    if (doc.lineAt(i).text.startsWith(prefix)) return i;
+  }
+  throw new Error(`no line starting with ${JSON.stringify(prefix)} in ${doc.uri.toString()}`);
+}
+
+async function waitFor<T>(what: string, timeoutMs: number, probe: () => T | undefined, onTimeout: () => string): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = probe();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}; ${onTimeout()}`);
+    await sleep(100);
+  }
+}
+
+describe('dl-lifecycle in a real VS Code', function () {
+  let uri: vscode.Uri;
+  let doc: vscode.TextDocument;
+  let originalBytes: Uint8Array;
+  let originalLines: string[];
+  let torchLine: number;
+  let numpyLine: number;
+  let torchDiagnostic: vscode.Diagnostic | undefined;
+
+  before(async function () {
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    assert.ok(folder, 'no workspace folder is open (the runner should open test/e2e/workspace)');
+    uri = vscode.Uri.joinPath(folder.uri, 'requirements.txt');
+    originalBytes = await vscode.workspace.fs.readFile(uri);
+    originalLines = Buffer.from(originalBytes).toString('utf8').split(/\r?\n/);
+  });
+
+  after(async function () {
+    // Leave the workspace as it was: drop unsaved edits, and restore the bytes on disk if they changed.
+    try {
+      if (doc && doc.isDirty) {
+        await vscode.window.showTextDocument(doc);
+        await vscode.commands.executeCommand('workbench.action.files.revert');
+      }
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    } finally {
+      if (uri && originalBytes) {
+        const now = await vscode.workspace.fs.readFile(uri);
+        if (Buffer.compare(Buffer.from(now), Buffer.from(originalBytes)) !== 0) {
+          await vscode.workspace.fs.writeFile(uri, originalBytes);
+        }
+      }
+    }
+  });
+
+  it('activates the extension', async function () {
+    const ext = vscode.extensions.getExtension(EXTENSION_ID);
+    assert.ok(ext, `extension ${EXTENSION_ID} is not installed in this host`);
+    await ext.activate();
+    assert.equal(ext.isActive, true, 'extension did not become active');
+  });
+
+  it('opens requirements.txt as pip-requirements', async function () {
+    doc = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(doc);
+    assert.equal(doc.languageId, 'pip-requirements');
+    torchLine = lineOf(doc, 'torch==1.13.1');
+    numpyLine = lineOf(doc, 'numpy==1.26.4');
+  });
+
+  it('reports end-of-patch on torch==1.13.1 and nothing on numpy', async function () {
+    torchDiagnostic = await waitFor(
+      `an end-of-patch diagnostic on line ${torchLine}`,
+      20_000,
+      () =>
+        vscode.languages
+          .getDiagnostics(uri)
+          .find((d) => d.source === SOURCE && codeOf(d) === 'end-of-patch' && d.range.start.line === torchLine),
+      () => `diagnostics of ${uri.toString()}:\n${describeDiagnostics(vscode.languages.getDiagnostics(uri))}`,
+    );
+    assert.ok(
+      torchDiagnostic.message.includes(TORCH_EOP),
+      `message should mention ${TORCH_EOP}: ${JSON.stringify(torchDiagnostic.message)}`,
+    );
+    const onNumpy = vscode.languages.getDiagnostics(uri).filter((d) => d.range.start.line === numpyLine || d.range.end.line === numpyLine);
+    assert.equal(onNumpy.length, 0, `numpy==1.26.4 should get no diagnostic, got:\n${describeDiagnostics(onNumpy)}`);
+  });
+
+  it('hover on "torch" shows the end of patch date', async function () {
+    const pos = new vscode.Position(torchLine, 2);
+    const hovers = (await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, pos)) ?? [];
+    const text = hoverText(hovers);
+    assert.ok(text.includes('End of patch'), `hover should contain "End of patch": ${JSON.stringify(text)}`);
+    assert.ok(text.includes(TORCH_EOP), `hover should contain ${TORCH_EOP}: ${JSON.stringify(text)}`);
+  });
+
+  it('quick fix "Bump torch to …" rewrites only the version', async function () {
+    assert.ok(torchDiagnostic, 'no end-of-patch diagnostic from the earlier test');
+    const actions =
+      (await vscode.commands.executeCommand<(vscode.CodeAction | vscode.Command)[]>(
+        'vscode.executeCodeActionProvider',
+        uri,
+        torchDiagnostic.range,
+        vscode.CodeActionKind.QuickFix.value,
+        10, // resolve up to 10 actions (edits may be filled in by codeAction/resolve)
+      )) ?? [];
+    const titles = actions.map((a) => a.title);
+    const bump = actions.find(
+      (a): a is vscode.CodeAction =>
+        'kind' in a && a.kind !== undefined && vscode.CodeActionKind.QuickFix.contains(a.kind) && a.title.startsWith('Bump torch to'),
+    );
+    assert.ok(bump, `no quickfix titled "Bump torch to …"; got: ${JSON.stringify(titles)}`);
+    assert.ok(bump.edit, `quick fix ${JSON.stringify(bump.title)} carries no edit`);
+    assert.equal(await vscode.workspace.applyEdit(bump.edit), true, 'workspace.applyEdit returned false');
+
+    const lines = doc.getText().split(/\r?\n/);
+    assert.equal(lines.length, originalLines.length, 'line count changed');
+    assert.match(lines[torchLine], /^torch==2\.\d+(\.\d+)*\s+# pinned for the old model$/, 'torch line after the fix');
+    assert.ok(lines[torchLine].endsWith(originalLines[torchLine].slice(originalLines[torchLine].indexOf('  #'))), `comment and its spacing should be unchanged: ${JSON.stringify(lines[torchLine])}`);
+    assert.ok(lines[torchLine].includes(TORCH_COMMENT));
+    for (let i = 0; i < lines.length; i++) {
+      if (i !== torchLine) assert.equal(lines[i], originalLines[i], `line ${i} should be unchanged`);
+    }
+
+    // Undo the change in the editor right away, so the rest of the suite sees the original text.
+    await vscode.window.showTextDocument(doc);
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+    assert.equal(doc.getText(), Buffer.from(originalBytes).toString('utf8'), 'revert did not restore the original text');
+  });
+
+  it('contributes dlLifecycle.showOutput and runs it', async function () {
+    const commands = await vscode.commands.getCommands(true);
+    assert.ok(commands.includes('dlLifecycle.showOutput'), 'command dlLifecycle.showOutput is not registered');
+    await vscode.commands.executeCommand('dlLifecycle.showOutput');
+  });
+});

@@ -1,0 +1,57 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { CodeActionKind, DiagnosticSeverity } from 'vscode-languageserver';
+import { analyzeText } from '../../server/src/analysis';
+import { computeCodeActions, FIX_ALL_KIND } from '../../server/src/features/codeActions';
+import { toDiagnostic } from '../../server/src/features/diagnostics';
+import { computeHover } from '../../server/src/features/hover';
+import { fileKindById } from '../../server/src/scanners/fileKinds';
+import { applyEdits } from '../../server/src/text';
+import { options, syntheticCatalog } from '../fixtures/catalog';
+
+const kind = fileKindById('pip-requirements')!;
+const text = 'torch==1.13.1  # old\ntensorflow==2.4.1 --hash=sha256:ab\nnumpy==1.26\ntorch==2.3.0\n';
+const analysis = analyzeText(text, 'requirements.txt', kind, syntheticCatalog, options());
+const uri = 'file:///w/requirements.txt';
+
+describe('LSP features', () => {
+  it('diagnostics carry the rule id, its docs link, the source and the severity', () => {
+    const d = toDiagnostic(analysis.findings[0]);
+    assert.equal(d.code, 'end-of-patch');
+    assert.equal(d.source, 'dl-lifecycle');
+    assert.equal(d.severity, DiagnosticSeverity.Warning);
+    assert.match(d.codeDescription!.href, /docs\/rules\/end-of-patch\.md$/);
+  });
+
+  it('hover on the name or the version shows the framework version, dates, basis, latest patch, targets and catalog date', () => {
+    for (const character of [0, 3, 5, 9, 13]) {
+      const h = computeHover(analysis, { line: 0, character });
+      assert.ok(h, `hover at ${character}`);
+      const md = (h.contents as { value: string }).value;
+      assert.match(md, /\*\*PyTorch 1\.13\*\*/);
+      assert.match(md, /\| GA \| 2022-10-28/);
+      assert.match(md, /\| End of patch \| 2024-10-28 \(413 days ago\) <br\/>\*published in the Test support table\*/);
+      assert.match(md, /\| Latest patch \| 1\.13\.1 \(released 2023-01-10\)/);
+      assert.match(md, /\| Supported targets \| 2\.1 \(until 2026-01-01\), 2\.2 \(until 2026-03-01\), 2\.3 \(until 2026-06-01\)/);
+      assert.match(md, /catalog dated 2025-12-01/);
+    }
+    assert.equal(computeHover(analysis, { line: 0, character: 16 }), null, 'not on the comment');
+    assert.equal(computeHover(analysis, { line: 2, character: 2 }), null, 'not on numpy');
+  });
+
+  it('quick fixes: bumps and an ignore comment, for the range asked', () => {
+    const actions = computeCodeActions(analysis, text, uri, { start: { line: 0, character: 2 }, end: { line: 0, character: 2 } });
+    assert.deepEqual(actions.map((a) => [a.title, a.kind, a.isPreferred ?? false]), [
+      ['Bump torch to 2.3.1 (nearest supported PyTorch version)', CodeActionKind.QuickFix, true],
+      ['Ignore end-of-patch for this line (dl-lifecycle: ignore)', CodeActionKind.QuickFix, false],
+    ]);
+    assert.equal(applyEdits(text, actions[0].edit!.changes![uri]), text.replace('torch==1.13.1', 'torch==2.3.1'));
+  });
+
+  it('source.fixAll applies the safe fixes only: not the --hash line', () => {
+    const [fixAll] = computeCodeActions(analysis, text, uri, { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, [CodeActionKind.SourceFixAll]);
+    assert.equal(fixAll.kind, FIX_ALL_KIND);
+    assert.equal(applyEdits(text, fixAll.edit!.changes![uri]), 'torch==2.3.1  # old\ntensorflow==2.4.1 --hash=sha256:ab\nnumpy==1.26\ntorch==2.3.1\n');
+    assert.deepEqual(computeCodeActions(analysis, text, uri, { start: { line: 2, character: 0 }, end: { line: 2, character: 0 } }, [CodeActionKind.QuickFix]), []);
+  });
+});
