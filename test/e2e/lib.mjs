@@ -51,6 +51,8 @@ export async function bundleSuite() {
     external: ['vscode'],
     sourcemap: 'inline',
     logLevel: 'warning',
+    // mocha's parallel mode (require.resolve of its worker files) is not used by the suite.
+    logOverride: { 'require-resolve-not-external': 'silent' },
   });
   return suiteOutfile;
 }

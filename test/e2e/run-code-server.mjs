@@ -5,7 +5,7 @@
 // Environment: DL_LIFECYCLE_E2E_TIMEOUT (seconds, default 180), DL_LIFECYCLE_E2E_VERBOSE=1 (echo all
 // browser console lines), DL_LIFECYCLE_E2E_GREP (mocha grep). Logs: .test-output/e2e/.
 // Prints `N passed, N failed`; exits 0 only when every test passed and at least one ran.
-import { createWriteStream, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureE2EEnvironment } from './setup.mjs';
 import {
@@ -52,7 +52,8 @@ async function main() {
 
   const work = join(repoRoot, '.test-output', 'e2e');
   const dirs = freshDir(work, ['server-data', 'extensions', 'browser-profile']);
-  const env = isolatedEnv(work);
+  const resultFile = join(work, 'suite-result.json');
+  const env = isolatedEnv(work, { DL_LIFECYCLE_E2E_RESULT_FILE: resultFile });
   const serverLog = createWriteStream(join(work, 'server.log'));
   const consoleLog = createWriteStream(join(work, 'browser-console.log'));
 
@@ -135,8 +136,9 @@ async function main() {
         /* best effort */
       }
     }
-    // Console messages may arrive just after the exit callback.
+    // Console messages may arrive just after the exit callback; the suite also writes the counts to a file.
     if (!counts) await new Promise((r) => setTimeout(r, 500));
+    if (!counts && existsSync(resultFile)) counts = JSON.parse(readFileSync(resultFile, 'utf8'));
   } catch (e) {
     failure = e?.message ?? String(e);
   } finally {

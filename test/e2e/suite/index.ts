@@ -3,10 +3,24 @@
 // test/e2e/run-code-server.mjs (code-server's VS Code server) and test/e2e/run-electron.mjs (desktop).
 // The runners bundle it with esbuild (test files are pulled in with require() so that they are
 // evaluated after mocha's globals exist).
+import { writeFileSync } from 'node:fs';
 import Mocha from 'mocha';
 
 /** The runners parse this line (after any console prefix) for the counts. */
 export const RESULT_MARKER = 'DL_LIFECYCLE_E2E_RESULT';
+
+/** Prints the marker line and, when the runner asked for it, writes the counts to a file as well. */
+function report(counts: { passed: number; failed: number; pending: number }): void {
+  console.log(`${RESULT_MARKER} ${JSON.stringify(counts)}`);
+  const file = process.env.DL_LIFECYCLE_E2E_RESULT_FILE;
+  if (file) {
+    try {
+      writeFileSync(file, JSON.stringify(counts) + '\n');
+    } catch (err) {
+      console.error(`could not write ${file}: ${String(err)}`);
+    }
+  }
+}
 
 export function run(): Promise<void> {
   const mocha = new Mocha({
@@ -27,14 +41,14 @@ export function run(): Promise<void> {
     try {
       const runner = mocha.run((failures) => {
         const { passes = 0, failures: failed = failures, pending = 0 } = runner.stats ?? {};
-        console.log(`${RESULT_MARKER} ${JSON.stringify({ passed: passes, failed, pending })}`);
+        report({ passed: passes, failed, pending });
         if (failures > 0) reject(new Error(`${failures} test(s) failed.`));
         else if (passes === 0) reject(new Error('no test ran'));
         else resolve();
       });
     } catch (err) {
       console.error(err);
-      console.log(`${RESULT_MARKER} ${JSON.stringify({ passed: 0, failed: 1, pending: 0 })}`);
+      report({ passed: 0, failed: 1, pending: 0 });
       reject(err);
     }
   });
