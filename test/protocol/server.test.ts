@@ -84,7 +84,7 @@ describe('language server over stdio', () => {
     await s.conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: URI, languageId: 'pip-requirements', version: 1, text: TEXT } });
     const p = await wait;
     assert.deepEqual(p.diagnostics.map((d) => [d.code, d.source, d.range.start.line, d.severity]), [['end-of-patch', 'dl-lifecycle', 1, 2]]);
-    assert.match(p.diagnostics[0].message, /PyTorch 1\.13 reached end of patch on 2024-10-28 \(754 days ago\)/);
+    assert.match(p.diagnostics[0].message as string, /PyTorch 1\.13 reached end of patch on 2024-10-28 \(754 days ago\)/);
     assert.match(p.diagnostics[0].codeDescription!.href, /end-of-patch\.md$/);
   });
 
@@ -139,7 +139,7 @@ describe('language server settings pulled with workspace/configuration', () => {
       for (let i = 0; i < 20 && !p.diagnostics.some((d) => d.code === 'end-of-patch-soon'); i++) p = await s.next(URI);
       // on 2024-09-01 PyTorch 1.13 ends patch support in 57 days; the client raised that rule to error
       assert.deepEqual(p.diagnostics.map((d) => [d.code, d.severity]), [['end-of-patch-soon', 1]]);
-      assert.match(p.diagnostics[0].message, /ends patch support on 2024-10-28 \(in 57 days\)/);
+      assert.match(p.diagnostics[0].message as string, /ends patch support on 2024-10-28 \(in 57 days\)/);
     } finally {
       await stop(s);
     }
