@@ -63,10 +63,14 @@ export function analyzeText(text: string, path: string, kind: FileKind, catalog:
     if (ref.kind === 'framework-package-pin') raw.push(...checkFrameworkPin(ref, context));
   }
   // severities first, so that a rule turned off is not "suppressed" (and its directive reported unused)
-  const configured = raw.flatMap((f) => {
+  const configured: Finding[] = [];
+  for (const f of raw) {
     const s = effectiveSeverity(f.rule, f.severity, context.severities);
-    return s === 'off' ? [] : [{ ...f, severity: s }];
-  });
+    if (s !== 'off') {
+      f.severity = s; // findings are fresh objects made by the rules for this analysis
+      configured.push(f);
+    }
+  }
   const index = new TextIndex(text);
   const directives = findDirectives(scan.comments, scan.statements);
   const { findings, unused } = applySuppressions(configured, directives, (d) => removalRange(index, d.comment.range, d.comment.standalone));

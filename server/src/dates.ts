@@ -19,11 +19,17 @@ export function isCalendarDay(text: string): boolean {
   return t.getUTCFullYear() === y && t.getUTCMonth() === mo - 1 && t.getUTCDate() === d;
 }
 
+const epochDays = new Map<string, number>();
+
 /** Days since 1970-01-01 of a calendar day. Throws `RangeError` on a malformed day. */
 export function toEpochDay(day: CalendarDay): number {
+  const known = epochDays.get(day);
+  if (known !== undefined) return known;
   if (!isCalendarDay(day)) throw new RangeError(`not a calendar day (YYYY-MM-DD): ${JSON.stringify(day)}`);
   const [y, m, d] = day.split('-').map(Number);
-  return Math.round(Date.UTC(y, m - 1, d) / MS_PER_DAY);
+  const n = Math.round(Date.UTC(y, m - 1, d) / MS_PER_DAY);
+  if (epochDays.size < 10_000) epochDays.set(day, n);
+  return n;
 }
 
 /** The calendar day `epochDay` days after 1970-01-01. */

@@ -147,6 +147,19 @@ export function startGroup(cmd, args, { env, cwd, logStream }) {
   return { child, exited, stop, hasExited: () => exitCode !== undefined, exitCode: () => exitCode };
 }
 
+/** On Ctrl-C / SIGTERM, runs `cleanup` (the servers run in their own process groups and would not
+ *  get the signal) and exits 130. */
+export function stopOnSignals(cleanup) {
+  const handler = (sig) => {
+    console.error(`[e2e] ${sig}: stopping`);
+    Promise.resolve()
+      .then(cleanup)
+      .finally(() => process.exit(130));
+  };
+  process.once('SIGINT', handler);
+  process.once('SIGTERM', handler);
+}
+
 /** Polls `url` until it answers 2xx; fails early when `server` exits. */
 export async function waitForHttp(url, server, timeoutMs = 60_000) {
   const deadline = Date.now() + timeoutMs;

@@ -5,7 +5,7 @@
 // Environment: DL_LIFECYCLE_E2E_TIMEOUT (seconds, default 180), DL_LIFECYCLE_E2E_VERBOSE=1 (echo all
 // browser console lines), DL_LIFECYCLE_E2E_GREP (mocha grep). Logs: .test-output/e2e/.
 // Prints `N passed, N failed`; exits 0 only when every test passed and at least one ran.
-import { createWriteStream, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureE2EEnvironment } from './setup.mjs';
 import {
@@ -21,6 +21,7 @@ import {
   requireBuiltExtension,
   seconds,
   startGroup,
+  stopOnSignals,
   waitForHttp,
   workspaceDir,
 } from './lib.mjs';
@@ -28,20 +29,15 @@ import {
 const log = (m) => logp('e2e', m);
 const TIMEOUT_S = Number(process.env.DL_LIFECYCLE_E2E_TIMEOUT || 180);
 const VERBOSE = process.env.DL_LIFECYCLE_E2E_VERBOSE === '1';
-const EXT_HOST_PREFIX = /^(?:%c)?\[Extension Host\]\s*(?:%c)?\s*/;
-
-/** Turns a browser console message into plain text lines; `fromExtHost` when the extension host printed it. */
-function consoleLines(msg) {
-  const text = msg.text();
-  const fromExtHost = EXT_HOST_PREFIX.test(text);
-  let body = text.replace(EXT_HOST_PREFIX, '');
-  if (fromExtHost) {
-    // The workbench logs `%c[Extension Host] %c<message>` with two CSS arguments; Playwright
-    // appends them to the text: drop them.
-    body = body.replace(/\s*color:\s*[a-z]+\s+color:\s*inherit\s*$/i, '').replace(/\s+\(at .*\)$/s, '');
-  }
-  return { fromExtHost, lines: body.split('\n') };
-}
+const MACHINE_SETTINGS = {
+  'workbench.startupEditor': 'none',
+  'chat.disableAIFeatures': true,
+  'telemetry.telemetryLevel': 'off',
+  'extensions.autoCheckUpdates': false,
+  'extensions.autoUpdate': false,
+  'git.enabled': false,
+};
+const OUTPUT_TAG = '[dl-lifecycle-e2e] '; // see test/e2e/suite/index.ts
 
 async function main() {
   const t0 = Date.now();
@@ -56,6 +52,11 @@ async function main() {
   const env = isolatedEnv(work, { DL_LIFECYCLE_E2E_RESULT_FILE: resultFile });
   const serverLog = createWriteStream(join(work, 'server.log'));
   const consoleLog = createWriteStream(join(work, 'browser-console.log'));
+
+  // Machine-scope settings of the remote side: keep the workbench quiet (no AI features, no gallery
+  // checks, no welcome page, no git).
+  mkdirSync(join(dirs['server-data'], 'data', 'Machine'), { recursive: true });
+  writeFileSync(join(dirs['server-data'], 'data', 'Machine', 'settings.json'), JSON.stringify(MACHINE_SETTINGS, null, 2) + '\n');
 
   const port = await freePort();
   const authority = `127.0.0.1:${port}`;
@@ -76,8 +77,12 @@ async function main() {
     ],
     { env, cwd: work, logStream: serverLog },
   );
-
+  const tStart = Date.now(); // the time limit counts from here (a cold install above is not counted)
   let context;
+  stopOnSignals(async () => {
+    if (context) await context.close().catch(() => {});
+    await server.stop(2000);
+  });
   let counts;
   let exitCode;
   let failure;
@@ -90,6 +95,10 @@ async function main() {
       executablePath: paths.chromium,
       headless: true,
       args: CHROMIUM_ARGS,
+      // Our own SIGINT/SIGTERM handler closes the browser and then stops the server group.
+      handleSIGINT: false,
+      handleSIGTERM: false,
+      handleSIGHUP: false,
       env,
     });
     const page = context.pages()[0] ?? (await context.newPage());
@@ -100,15 +109,18 @@ async function main() {
       settle(Number(code));
     });
     page.on('console', (msg) => {
-      const { fromExtHost, lines } = consoleLines(msg);
-      for (const line of lines) {
-        consoleLog.write(`${fromExtHost ? '[exthost] ' : `[${msg.type()}] `}${line}\n`);
-        const r = parseResultMarker(line);
-        if (r) {
-          counts = r;
-          continue;
+      const stamp = `+${((Date.now() - t0) / 1000).toFixed(1)}s`;
+      for (const line of msg.text().split('\n')) {
+        consoleLog.write(`${stamp} [${msg.type()}] ${line}\n`);
+        const at = line.indexOf(OUTPUT_TAG);
+        if (at >= 0) {
+          const text = line.slice(at + OUTPUT_TAG.length);
+          const r = parseResultMarker(text);
+          if (r) counts = r;
+          else console.log(text);
+        } else if (VERBOSE) {
+          console.log(`[browser ${msg.type()}] ${line}`);
         }
-        if (fromExtHost || VERBOSE) console.log(line);
       }
     });
     page.on('pageerror', (err) => consoleLog.write(`[pageerror] ${err.stack ?? err}\n`));
@@ -120,7 +132,7 @@ async function main() {
     ];
     const url = `http://${authority}/?folder=${encodeURIComponent(workspaceDir)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
     log(`opening the workbench on ${workspaceDir}`);
-    const deadline = Math.max(1, TIMEOUT_S * 1000 - (Date.now() - t0));
+    const deadline = Math.max(1, TIMEOUT_S * 1000 - (Date.now() - tStart));
     let timer;
     const timeout = new Promise((resolve) => (timer = setTimeout(() => resolve('timeout'), deadline)));
     await page.goto(url, { waitUntil: 'domcontentloaded', timeout: deadline });

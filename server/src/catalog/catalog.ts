@@ -73,6 +73,10 @@ export class Catalog {
   private readonly byPackage = new Map<string, Framework>();
   private readonly patternMatchers: Array<{ match: (s: string) => boolean; framework: Framework }> = [];
   private readonly versions = new Map<string, FrameworkVersion[]>();
+  private readonly releaseLists = new Map<string, string[]>();
+  private readonly supportedByDay = new Map<string, FrameworkVersion[]>();
+  /** Memo for pure derived answers (rules key them by their inputs); the catalog is immutable. */
+  readonly memo = new Map<string, unknown>();
 
   constructor(file: CatalogFile) {
     this.generated = file.catalog.generated;
@@ -134,7 +138,12 @@ export class Catalog {
 
   /** Every known final release `x.y.z` of a framework, ascending. */
   releases(frameworkId: string): string[] {
-    return this.frameworkVersions(frameworkId).flatMap((v) => v.patches.map((p) => p.version));
+    let list = this.releaseLists.get(frameworkId);
+    if (!list) {
+      list = this.frameworkVersions(frameworkId).flatMap((v) => v.patches.map((p) => p.version));
+      this.releaseLists.set(frameworkId, list);
+    }
+    return list;
   }
 
   /** The newest known patch release of a framework version. */
@@ -154,10 +163,17 @@ export class Catalog {
    * first: the versions a fix may move to (rules.md §Fixes must be safe).
    */
   supportedVersions(frameworkId: string, asOf: CalendarDay): FrameworkVersion[] {
-    const day = toEpochDay(asOf);
-    return this.frameworkVersions(frameworkId).filter(
-      (v) => v.endOfPatch !== undefined && toEpochDay(v.endOfPatch) >= day && v.patches.length > 0,
-    );
+    const key = `${frameworkId}@${asOf}`;
+    let list = this.supportedByDay.get(key);
+    if (!list) {
+      const day = toEpochDay(asOf);
+      list = this.frameworkVersions(frameworkId).filter(
+        (v) => v.endOfPatch !== undefined && toEpochDay(v.endOfPatch) >= day && v.patches.length > 0,
+      );
+      if (this.supportedByDay.size > 1000) this.supportedByDay.clear();
+      this.supportedByDay.set(key, list);
+    }
+    return list;
   }
 
   /** Title and locator of a source id, for messages and hovers. Unknown ids come back as themselves. */

@@ -8,7 +8,7 @@
  * at the highest known release it allows (rules.md §Versions).
  */
 import { compare, explain, maxSatisfying, valid } from '@renovatebot/pep440';
-import type { Framework, FrameworkVersion } from '../catalog/catalog';
+import type { Framework, FrameworkVersion, PatchRelease } from '../catalog/catalog';
 import { compareMinor, minorOf } from '../catalog/catalog';
 import { addDays, daysBetween, toEpochDay } from '../dates';
 import { packagePinEdits } from '../fixes/packagePin';
@@ -29,6 +29,8 @@ export interface VersionEvaluation {
   /** Why no version could be resolved, when `resolved` is undefined. */
   unresolved?: 'unpinned' | 'unreadable' | 'newer-than-catalog' | 'no-known-release';
   exact: boolean;
+  /** For exact pins: the latest known patch of the same framework version, when it is later than the pin. */
+  supersededBy?: PatchRelease;
 }
 
 /** The public part of a version (`1.13.1+cpu` → `1.13.1`), or undefined when it is not PEP 440. */
@@ -36,8 +38,21 @@ function publicVersion(v: string): string | undefined {
   return explain(v)?.public ?? undefined;
 }
 
-/** Resolves the version a framework package pin refers to, using the catalog's known releases. */
+/**
+ * Resolves the version a framework package pin refers to, using the catalog's known releases.
+ * Memoised per catalog by subject and specifier (it depends on nothing else).
+ */
 export function evaluateVersion(ref: Reference, ctx: RuleContext): VersionEvaluation | undefined {
+  const key = `eval\u0000${ref.subject}\u0000${ref.pin.clauses.map((c) => `${c.operator}${c.version}`).join(',')}`;
+  const memo = ctx.catalog.memo;
+  if (memo.has(key)) return memo.get(key) as VersionEvaluation | undefined;
+  const result = evaluateUncached(ref, ctx);
+  if (memo.size > 5000) memo.clear();
+  memo.set(key, result);
+  return result;
+}
+
+function evaluateUncached(ref: Reference, ctx: RuleContext): VersionEvaluation | undefined {
   const framework = ctx.catalog.framework(ref.subject);
   if (!framework) return undefined;
   const clauses = ref.pin.clauses;
@@ -48,7 +63,10 @@ export function evaluateVersion(ref: Reference, ctx: RuleContext): VersionEvalua
     const pub = publicVersion(clauses[0].version);
     const minor = pub ? minorOf(pub) : undefined;
     if (!pub || !minor) return { framework, unresolved: 'unreadable', exact: true };
-    return { framework, resolved: pub, minor, frameworkVersion: ctx.catalog.frameworkVersion(framework.id, minor), exact: true };
+    const frameworkVersion = ctx.catalog.frameworkVersion(framework.id, minor);
+    const latest = frameworkVersion && ctx.catalog.latestPatch(frameworkVersion);
+    const supersededBy = latest && compare(latest.version, pub) > 0 ? latest : undefined;
+    return { framework, resolved: pub, minor, frameworkVersion, exact: true, supersededBy };
   }
   const spec = clauses.map((c) => `${c.operator}${c.version}`).join(', ');
   for (const c of clauses) if (!valid(c.version.replace(/\.\*$/, '')) && !valid(c.version)) return { framework, unresolved: 'unreadable', exact: false };
@@ -73,6 +91,16 @@ export function evaluateVersion(ref: Reference, ctx: RuleContext): VersionEvalua
 
 /** The facts about a framework version that hovers and reports show. */
 export function frameworkVersionFacts(ev: VersionEvaluation, ctx: RuleContext): Fact[] {
+  const key = `facts\u0000${ev.framework.id}\u0000${ev.frameworkVersion?.version ?? ''}\u0000${ctx.asOf}`;
+  const memo = ctx.catalog.memo;
+  if (memo.has(key)) return memo.get(key) as Fact[];
+  const facts = factsUncached(ev, ctx);
+  if (memo.size > 5000) memo.clear();
+  memo.set(key, facts);
+  return facts;
+}
+
+function factsUncached(ev: VersionEvaluation, ctx: RuleContext): Fact[] {
   const { catalog } = ctx;
   const v = ev.frameworkVersion;
   const facts: Fact[] = [];
@@ -92,6 +120,16 @@ export function frameworkVersionFacts(ev: VersionEvaluation, ctx: RuleContext): 
 
 /** Supported targets for a bump from `minor`, following rules.md §Fixes must be safe. */
 export function bumpTargets(ev: VersionEvaluation, ctx: RuleContext): { nearest?: string; latest?: string } {
+  const key = `targets\u0000${ev.framework.id}\u0000${ev.minor ?? ''}\u0000${ctx.asOf}\u0000${ctx.warningWindowDays}`;
+  const memo = ctx.catalog.memo;
+  if (memo.has(key)) return memo.get(key) as { nearest?: string; latest?: string };
+  const result = bumpTargetsUncached(ev, ctx);
+  if (memo.size > 5000) memo.clear();
+  memo.set(key, result);
+  return result;
+}
+
+function bumpTargetsUncached(ev: VersionEvaluation, ctx: RuleContext): { nearest?: string; latest?: string } {
   const supported = ctx.catalog.supportedVersions(ev.framework.id, ctx.asOf);
   if (supported.length === 0) return {};
   const beyondWindow = toEpochDay(addDays(ctx.asOf, ctx.warningWindowDays));
@@ -195,9 +233,9 @@ export function checkFrameworkPin(ref: Reference, ctx: RuleContext): Finding[] {
   if (left <= ctx.warningWindowDays) {
     out.push(finding('end-of-patch-soon', defaultSeverity('end-of-patch-soon'), msg.endOfPatchSoonMessage(fw, v, left, ctx.catalog), ref, ev, ctx, bumpFixes(ref, ev, ctx)));
   }
-  if (ev.exact) {
-    const latest = ctx.catalog.latestPatch(v);
-    if (latest && compare(latest.version, ev.resolved!) > 0) {
+  if (ev.exact && ev.supersededBy) {
+    const latest = ev.supersededBy;
+    {
       const edits = packagePinEdits(ref.pin, latest.version);
       const fixes: Fix[] = edits
         ? [{ title: msg.bumpTitle(ref.pin.name, latest.version, 'latest-patch', fw, ref.pin.hasHashes), edits, safe: !ref.pin.hasHashes, preferred: true, targetVersion: latest.version }]

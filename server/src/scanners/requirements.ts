@@ -133,6 +133,7 @@ function tokens(text: string, from = 0): Array<{ text: string; start: number }> 
 
 /** True when a requirement is a path, URL or archive rather than a name (pip installs it as is). */
 function looksLikePathOrUrl(req: string): boolean {
+  if (!/^[.~]|[/\\:]|\.(whl|zip|tar|tgz|gz|bz2)\b/i.test(req)) return false;
   return /^[.~/\\]/.test(req) || /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(req) || /^[A-Za-z]:[\\/]/.test(req) ||
     /\.(whl|zip|tar\.gz|tgz|tar\.bz2|tar)$/i.test(req.split(/[;\s]/)[0] ?? '') || /^[^@;\s]*[/\\]/.test(req);
 }

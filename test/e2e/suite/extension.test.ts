@@ -149,7 +149,7 @@ describe('dl-lifecycle in a real VS Code', function () {
 
     const lines = doc.getText().split(/\r?\n/);
     assert.equal(lines.length, originalLines.length, 'line count changed');
-    assert.match(lines[torchLine], /^torch==2\.\d+(\.\d+)*\s+# pinned for the old model$/, 'torch line after the fix');
+    assert.match(lines[torchLine], /^torch==2\.\d+(\.\d+)*\s+# pinned for the old model$/, `torch line after the fix: ${JSON.stringify(lines[torchLine])}`);
     assert.ok(lines[torchLine].endsWith(originalLines[torchLine].slice(originalLines[torchLine].indexOf('  #'))), `comment and its spacing should be unchanged: ${JSON.stringify(lines[torchLine])}`);
     assert.ok(lines[torchLine].includes(TORCH_COMMENT));
     for (let i = 0; i < lines.length; i++) {

@@ -4,14 +4,26 @@
 // The runners bundle it with esbuild (test files are pulled in with require() so that they are
 // evaluated after mocha's globals exist).
 import { writeFileSync } from 'node:fs';
+import { format } from 'node:util';
 import Mocha from 'mocha';
 
 /** The runners parse this line (after any console prefix) for the counts. */
 export const RESULT_MARKER = 'DL_LIFECYCLE_E2E_RESULT';
 
+/**
+ * Every line the suite prints starts with this tag, already formatted: the code-server runner
+ * forwards only tagged lines from the browser console (where the workbench log adds a prefix and
+ * leaves printf-style format strings unformatted) and strips everything up to the tag.
+ */
+export const OUTPUT_TAG = '[dl-lifecycle-e2e]';
+
+function print(...args: unknown[]): void {
+  for (const line of format(...args).split('\n')) console.log(`${OUTPUT_TAG} ${line}`);
+}
+
 /** Prints the marker line and, when the runner asked for it, writes the counts to a file as well. */
 function report(counts: { passed: number; failed: number; pending: number }): void {
-  console.log(`${RESULT_MARKER} ${JSON.stringify(counts)}`);
+  print(`${RESULT_MARKER} ${JSON.stringify(counts)}`);
   const file = process.env.DL_LIFECYCLE_E2E_RESULT_FILE;
   if (file) {
     try {
@@ -23,6 +35,8 @@ function report(counts: { passed: number; failed: number; pending: number }): vo
 }
 
 export function run(): Promise<void> {
+  // Mocha's reporters write through Base.consoleLog (console.log by default).
+  (Mocha.reporters.Base as unknown as { consoleLog: (...args: unknown[]) => void }).consoleLog = print;
   const mocha = new Mocha({
     ui: 'bdd',
     color: false,
@@ -47,7 +61,7 @@ export function run(): Promise<void> {
         else resolve();
       });
     } catch (err) {
-      console.error(err);
+      print(err instanceof Error ? (err.stack ?? err.message) : String(err));
       report({ passed: 0, failed: 1, pending: 0 });
       reject(err);
     }

@@ -1,0 +1,68 @@
+/**
+ * `npm run bench`: times the analysis of one requirements document (scan + rules + suppression)
+ * on generated files of 1,000, 2,000 and 100,000 lines, and the CLI walk of the examples, and
+ * prints a table. Machines are noisy: read medians, and the ratio column (cost per line relative
+ * to the 1,000-line file) for linearity. Never used as a pass/fail test.
+ */
+import { Bench } from 'tinybench';
+import { analyzeText } from '../server/src/analysis';
+import { loadBundledCatalog } from '../server/src/catalog/load';
+import { fileKindById } from '../server/src/scanners/fileKinds';
+import { scanRequirements } from '../server/src/scanners/requirements';
+
+const catalog = loadBundledCatalog();
+const kind = fileKindById('pip-requirements')!;
+const LINES = [
+  'torch==1.13.1  # pinned',
+  'numpy==1.26.4',
+  'tensorflow-gpu>=2.4,<2.5 ; platform_system == "Linux"',
+  '# a comment',
+  'torchvision==0.14.1',
+  'mxnet-cu112==1.9.1 \\',
+  '    --hash=sha256:0f2a4b8e6c1d3e5f7a9b0c2d4e6f8a1b3c5d7e9f0a2b4c6d8e0f1a3b5c7d9e1f',
+  'pandas[performance]~=2.2.0',
+  '-r base.txt',
+  'torch[cuda]==2.12.0+cu121',
+];
+const file = (n: number) => Array.from({ length: n }, (_, i) => LINES[i % LINES.length]).join('\n');
+const sizes = [1_000, 2_000, 100_000];
+const texts = new Map(sizes.map((n) => [n, file(n)]));
+
+async function main(): Promise<void> {
+  const bench = new Bench({ time: 1000, warmupTime: 200, iterations: 5 });
+  for (const n of sizes) {
+    const text = texts.get(n)!;
+    bench.add(`analyse ${n.toLocaleString('en')} lines`, () => {
+      analyzeText(text, 'requirements.txt', kind, catalog, { asOf: '2026-11-21' });
+    });
+    bench.add(`scan only ${n.toLocaleString('en')} lines`, () => {
+      scanRequirements(text, catalog);
+    });
+  }
+  await bench.run();
+  const perLine = (name: string, n: number) => {
+    const t = bench.tasks.find((x) => x.name === name)!;
+    return (t.result as { latency: { p50: number } }).latency.p50 / n;
+  };
+  const rows = bench.tasks.map((t) => {
+    const r = t.result as { latency: { p50: number; p99: number; samplesCount?: number }; throughput?: unknown };
+    const lat = r.latency as { p50: number; p99: number; samples?: number[] };
+    const sorted = [...(lat.samples ?? [])].sort((a, b) => a - b);
+    const p95 = sorted.length ? sorted[Math.floor(sorted.length * 0.95)] : lat.p99;
+    const n = Number(t.name.replace(/\D/g, ''));
+    const base = t.name.startsWith('analyse') ? perLine('analyse 1,000 lines', 1000) : perLine('scan only 1,000 lines', 1000);
+    return {
+      task: t.name,
+      'median ms': lat.p50.toFixed(3),
+      'p95 ms': p95.toFixed(3),
+      'µs/line': ((lat.p50 / n) * 1000).toFixed(3),
+      'per-line ratio vs 1,000': ((lat.p50 / n) / base).toFixed(2),
+      samples: sorted.length || '',
+    };
+  });
+  console.table(rows);
+  const ratio = (perLine('analyse 100,000 lines', 100_000) * 100_000) / (perLine('analyse 1,000 lines', 1000) * 1000);
+  console.log(`100,000-line file takes ${ratio.toFixed(1)}× the 1,000-line file (bar: ≤ 100×).`);
+}
+
+void main();
