@@ -113,7 +113,7 @@ function factsUncached(ev: VersionEvaluation, ctx: RuleContext): Fact[] {
   }
   if (v.endOfPatchInference) facts.push({ label: 'End of patch (inference images)', value: v.endOfPatchInference });
   const latest = catalog.latestPatch(v);
-  if (latest) facts.push({ label: 'Latest patch', value: latest.released ? `${latest.version} (released ${latest.released})` : latest.version, source: catalog.sourceTitle(latest.source) });
+  if (latest) facts.push({ label: 'Latest patch', value: latest.released ? `${latest.version} (${msg.releasedText(latest.released, latest.dateKind)})` : latest.version, source: catalog.sourceTitle(latest.source) });
   if (v.note) facts.push({ label: 'Note', value: v.note });
   return facts;
 }
@@ -240,7 +240,7 @@ export function checkFrameworkPin(ref: Reference, ctx: RuleContext): Finding[] {
       const fixes: Fix[] = edits
         ? [{ title: msg.bumpTitle(ref.pin.name, latest.version, 'latest-patch', fw, ref.pin.hasHashes), edits, safe: !ref.pin.hasHashes, preferred: true, targetVersion: latest.version }]
         : [];
-      out.push(finding('superseded-patch', defaultSeverity('superseded-patch'), msg.supersededMessage(fw, ev.resolved!, latest.version, latest.released), ref, ev, ctx, fixes));
+      out.push(finding('superseded-patch', defaultSeverity('superseded-patch'), msg.supersededMessage(fw, ev.resolved!, latest.version, latest.released, latest.dateKind), ref, ev, ctx, fixes));
     }
   }
   return out;

@@ -33,8 +33,13 @@ export function endOfPatchSoonMessage(fw: Framework, v: FrameworkVersion, left: 
   return `${fw.name} ${v.version} ends patch support on ${v.endOfPatch} (${when}). End of patch ${endOfPatchBasisText(catalog, v)}.`;
 }
 
-export function supersededMessage(fw: Framework, pinned: string, latest: string, released: string | undefined): string {
-  const on = released ? ` (released ${released})` : '';
+/** `released 2025-07-01`, or `released by 2025-07-01` when the day is only an upper bound (the release happened on or before it). */
+export function releasedText(released: string, dateKind?: string): string {
+  return dateKind === 'upper_bound' ? `released by ${released}` : `released ${released}`;
+}
+
+export function supersededMessage(fw: Framework, pinned: string, latest: string, released: string | undefined, dateKind?: string): string {
+  const on = released ? ` (${releasedText(released, dateKind)})` : '';
   return `${fw.name} ${pinned} is superseded by ${latest}${on}; once a later patch is released, images with the earlier patch are no longer maintained (DLAMI §Framework version (patch) upgrades).`;
 }
 

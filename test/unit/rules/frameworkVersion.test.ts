@@ -42,7 +42,7 @@ describe('framework-version rules (asOf 2025-12-15, synthetic catalog)', () => {
     const [f] = analyze('torch==2.3.0\n').findings;
     assert.equal(f.rule, 'superseded-patch');
     assert.equal(f.severity, 'hint');
-    assert.match(f.message, /PyTorch 2\.3\.0 is superseded by 2\.3\.1 \(released 2025-07-01\)/);
+    assert.match(f.message, /PyTorch 2\.3\.0 is superseded by 2\.3\.1 \(released by 2025-07-01\)/);
     assert.deepEqual(f.fixes.map((x) => x.title), ['Bump torch to 2.3.1 (latest patch)']);
     assert.equal(applyEdits('torch==2.3.0\n', f.fixes[0].edits), 'torch==2.3.1\n');
     // ranges that allow the latest patch are not superseded
