@@ -75,8 +75,7 @@ export class Catalog {
   private readonly versions = new Map<string, FrameworkVersion[]>();
   private readonly releaseLists = new Map<string, string[]>();
   private readonly supportedByDay = new Map<string, FrameworkVersion[]>();
-  /** Memo for pure derived answers (rules key them by their inputs); the catalog is immutable. */
-  readonly memo = new Map<string, unknown>();
+  private readonly memo = new Map<string, unknown>();
 
   constructor(file: CatalogFile) {
     this.generated = file.catalog.generated;
@@ -174,6 +173,18 @@ export class Catalog {
       this.supportedByDay.set(key, list);
     }
     return list;
+  }
+
+  /**
+   * Returns the answer memoised under `key`, computing it once. For pure answers derived from the
+   * (immutable) catalog and the key's inputs only; bounded (cleared past 5,000 entries).
+   */
+  memoized<T>(key: string, compute: () => T): T {
+    if (this.memo.has(key)) return this.memo.get(key) as T;
+    const value = compute();
+    if (this.memo.size >= 5000) this.memo.clear();
+    this.memo.set(key, value);
+    return value;
   }
 
   /** Title and locator of a source id, for messages and hovers. Unknown ids come back as themselves. */

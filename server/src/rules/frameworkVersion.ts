@@ -44,12 +44,7 @@ function publicVersion(v: string): string | undefined {
  */
 export function evaluateVersion(ref: Reference, ctx: RuleContext): VersionEvaluation | undefined {
   const key = `eval\u0000${ref.subject}\u0000${ref.pin.clauses.map((c) => `${c.operator}${c.version}`).join(',')}`;
-  const memo = ctx.catalog.memo;
-  if (memo.has(key)) return memo.get(key) as VersionEvaluation | undefined;
-  const result = evaluateUncached(ref, ctx);
-  if (memo.size > 5000) memo.clear();
-  memo.set(key, result);
-  return result;
+  return ctx.catalog.memoized(key, () => evaluateUncached(ref, ctx));
 }
 
 function evaluateUncached(ref: Reference, ctx: RuleContext): VersionEvaluation | undefined {
@@ -92,12 +87,7 @@ function evaluateUncached(ref: Reference, ctx: RuleContext): VersionEvaluation |
 /** The facts about a framework version that hovers and reports show. */
 export function frameworkVersionFacts(ev: VersionEvaluation, ctx: RuleContext): Fact[] {
   const key = `facts\u0000${ev.framework.id}\u0000${ev.frameworkVersion?.version ?? ''}\u0000${ctx.asOf}`;
-  const memo = ctx.catalog.memo;
-  if (memo.has(key)) return memo.get(key) as Fact[];
-  const facts = factsUncached(ev, ctx);
-  if (memo.size > 5000) memo.clear();
-  memo.set(key, facts);
-  return facts;
+  return ctx.catalog.memoized(key, () => factsUncached(ev, ctx));
 }
 
 function factsUncached(ev: VersionEvaluation, ctx: RuleContext): Fact[] {
@@ -121,12 +111,7 @@ function factsUncached(ev: VersionEvaluation, ctx: RuleContext): Fact[] {
 /** Supported targets for a bump from `minor`, following rules.md §Fixes must be safe. */
 export function bumpTargets(ev: VersionEvaluation, ctx: RuleContext): { nearest?: string; latest?: string } {
   const key = `targets\u0000${ev.framework.id}\u0000${ev.minor ?? ''}\u0000${ctx.asOf}\u0000${ctx.warningWindowDays}`;
-  const memo = ctx.catalog.memo;
-  if (memo.has(key)) return memo.get(key) as { nearest?: string; latest?: string };
-  const result = bumpTargetsUncached(ev, ctx);
-  if (memo.size > 5000) memo.clear();
-  memo.set(key, result);
-  return result;
+  return ctx.catalog.memoized(key, () => bumpTargetsUncached(ev, ctx));
 }
 
 function bumpTargetsUncached(ev: VersionEvaluation, ctx: RuleContext): { nearest?: string; latest?: string } {
