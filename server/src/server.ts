@@ -21,6 +21,7 @@ import type { Catalog } from './catalog/catalog';
 import { loadBundledCatalog } from './catalog/load';
 import { computeCodeActions, FIX_ALL_KIND } from './features/codeActions';
 import { toDiagnostic } from './features/diagnostics';
+import { computeDocumentLinks } from './features/documentLinks';
 import { computeHover } from './features/hover';
 import type { FileKind } from './scanners/fileKinds';
 import { fileKindForLanguage, fileKindForPath } from './scanners/fileKinds';
@@ -130,6 +131,7 @@ connection.onInitialize((params) => {
     capabilities: {
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
       hoverProvider: true,
+      documentLinkProvider: { resolveProvider: false },
       codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.SourceFixAll, FIX_ALL_KIND] },
     },
     serverInfo: { name: 'dl-lifecycle', version: '0.1.0' },
@@ -184,6 +186,18 @@ connection.onCodeAction((params) => {
     return analysis ? computeCodeActions(analysis, doc.getText(), doc.uri, params.range, params.context.only) : [];
   } catch (e) {
     log(`code actions failed: ${String(e)}`);
+    return [];
+  }
+});
+
+connection.onDocumentLinks((params) => {
+  const doc = documents.get(params.textDocument.uri);
+  if (!doc) return [];
+  try {
+    const analysis = analyze(doc);
+    return analysis ? computeDocumentLinks(analysis, doc.uri) : [];
+  } catch (e) {
+    log(`document links failed: ${String(e)}`);
     return [];
   }
 });

@@ -12,6 +12,7 @@ import {
   createProtocolConnection,
   DidChangeTextDocumentNotification,
   DidOpenTextDocumentNotification,
+  DocumentLinkRequest,
   ExitNotification,
   HoverRequest,
   InitializedNotification,
@@ -118,6 +119,18 @@ describe('language server over stdio', () => {
     const actions = (await s.conn.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, context: { diagnostics: [], only: [CodeActionKind.SourceFixAll] } })) as CodeAction[];
     assert.equal(actions.length, 1);
     assert.equal(applyEdits('torch==1.13.1\ntensorflow==2.4.1\n', actions[0].edit!.changes![uri]), 'torch==2.11.0\ntensorflow==2.21.0\n');
+  });
+
+  it('links -r and -c include paths to the files they name', async () => {
+    const uri = 'file:///workspace/app/requirements.txt';
+    const wait = s.next(uri, 1);
+    await s.conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'pip-requirements', version: 1, text: '-r ../base.txt\n--constraint=pins/c.txt\n--extra-index-url https://x/simple\n' } });
+    await wait;
+    const links = await s.conn.sendRequest(DocumentLinkRequest.type, { textDocument: { uri } });
+    assert.deepEqual(links!.map((l) => [l.target, l.range.start.line, l.range.start.character, l.range.end.character]), [
+      ['file:///workspace/base.txt', 0, 3, 14],
+      ['file:///workspace/app/pins/c.txt', 1, 13, 23],
+    ]);
   });
 
   it('ignores documents of other kinds', async () => {
