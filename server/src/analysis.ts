@@ -71,9 +71,9 @@ export function analyzeText(text: string, path: string, kind: FileKind, catalog:
       configured.push(f);
     }
   }
-  const index = new TextIndex(text);
   const directives = findDirectives(scan.comments, scan.statements);
-  const { findings, unused } = applySuppressions(configured, directives, (d) => removalRange(index, d.comment.range, d.comment.standalone));
+  let index: TextIndex | undefined; // only needed to delete unused directives
+  const { findings, unused } = applySuppressions(configured, directives, (d) => removalRange((index ??= new TextIndex(text)), d.comment.range, d.comment.standalone));
   const all = [...findings, ...unused.flatMap((f) => {
     const s = effectiveSeverity(f.rule, f.severity, context.severities);
     return s === 'off' ? [] : [{ ...f, severity: s }];

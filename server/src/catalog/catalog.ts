@@ -118,7 +118,7 @@ export class Catalog {
   frameworkForPackage(normalizedName: string): Framework | undefined {
     const direct = this.byPackage.get(normalizedName);
     if (direct) return direct;
-    return this.patternMatchers.find((m) => m.match(normalizedName))?.framework;
+    return this.memoized(`package\u0000${normalizedName}`, () => this.patternMatchers.find((m) => m.match(normalizedName))?.framework);
   }
 
   framework(id: string): Framework | undefined {

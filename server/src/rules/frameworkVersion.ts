@@ -204,7 +204,10 @@ export function checkFrameworkPin(ref: Reference, ctx: RuleContext): Finding[] {
   if (!v.endOfPatch) {
     const newerDated = known.some((k) => k.endOfPatch && compareMinor(k.version, minor) > 0);
     if (!v.ga && !newerDated) {
-      out.push(finding('unknown-version', defaultSeverity('unknown-version'), msg.unknownVersionMessage(fw, minor, ctx.catalog, true), ref, ev, ctx));
+      // an open-ended range (`torch>=1.8`) names no version: it resolves to whatever is newest, which the
+      // catalog cannot judge yet; only pins and bounded ranges are reported
+      const bounded = ref.pin.clauses.some((c) => c.operator === '<' || c.operator === '<=' || c.operator === '==' || c.operator === '===' || c.operator === '~=');
+      if (bounded) out.push(finding('unknown-version', defaultSeverity('unknown-version'), msg.unknownVersionMessage(fw, ev.exact ? minor : `${minor} (highest release allowed by ${ref.version})`, ctx.catalog, true), ref, ev, ctx));
     } else {
       out.push(finding('unsupported-version', defaultSeverity('unsupported-version'), msg.unsupportedMessage(fw, minor, ctx.catalog, 'no end-of-patch date is known for it'), ref, ev, ctx, bumpFixes(ref, ev, ctx)));
     }

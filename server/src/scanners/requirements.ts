@@ -13,8 +13,7 @@
  */
 import type { Catalog } from '../catalog/catalog';
 import { normalizePackageName } from '../catalog/catalog';
-import type { Comment, Include, LineSpan, Reference, ScanNote, ScanResult, SpecifierClause } from '../model';
-import { TextIndex } from '../text';
+import type { Comment, Include, LineSpan, Position, Range, Reference, ScanNote, ScanResult, SpecifierClause } from '../model';
 
 /** Options for {@link scanRequirements}. */
 export interface RequirementsScanOptions {
@@ -22,8 +21,11 @@ export interface RequirementsScanOptions {
   constraints?: boolean;
 }
 
-/** A piece of a logical line taken from the document: logical offsets `[logicalStart, logicalStart + length)` map to document offsets from `docStart`. */
-interface Segment { logicalStart: number; docStart: number; length: number }
+/**
+ * A piece of a logical line taken from the document: logical offsets `[logicalStart, logicalStart + length)`
+ * map to document offsets from `docStart`, on physical line `line` that starts at document offset `lineStart`.
+ */
+interface Segment { logicalStart: number; docStart: number; length: number; line: number; lineStart: number }
 
 /** A logical line: physical lines joined at `\` continuations, with a map back to document offsets. */
 interface LogicalLine {
@@ -55,11 +57,15 @@ function physicalLines(text: string): Array<{ start: number; text: string }> {
 function logicalLines(text: string): LogicalLine[] {
   const out: LogicalLine[] = [];
   let pending: LogicalLine | undefined;
+  let lineNo = 0;
+  let lineStart = 0;
   const append = (line: LogicalLine, docStart: number, piece: string) => {
-    line.segments.push({ logicalStart: line.text.length, docStart, length: piece.length });
+    line.segments.push({ logicalStart: line.text.length, docStart, length: piece.length, line: lineNo, lineStart });
     line.text += piece;
   };
-  physicalLines(text).forEach((phys, lineNo) => {
+  physicalLines(text).forEach((phys, n) => {
+    lineNo = n;
+    lineStart = phys.start;
     let body = phys.text;
     let docStart = phys.start;
     if (lineNo === 0 && body.startsWith('\uFEFF')) {
@@ -70,7 +76,7 @@ function logicalLines(text: string): LogicalLine[] {
     if (!body.endsWith('\\') || isComment) {
       if (pending) {
         // pip prefixes a comment line that ends a continuation with a space so that it is stripped as a comment
-        if (isComment) pending.segments.push({ logicalStart: pending.text.length, docStart, length: 0 }), (pending.text += ' ');
+        if (isComment) pending.segments.push({ logicalStart: pending.text.length, docStart, length: 0, line: lineNo, lineStart }), (pending.text += ' ');
         append(pending, docStart, body);
         pending.endLine = lineNo;
         out.push(pending);
@@ -91,19 +97,28 @@ function logicalLines(text: string): LogicalLine[] {
   return out;
 }
 
-/** Maps a logical offset to a document offset (for starts). */
-function docOffset(line: LogicalLine, logical: number): number {
-  for (let i = line.segments.length - 1; i >= 0; i--) {
-    const s = line.segments[i];
-    if (logical >= s.logicalStart) return s.docStart + Math.min(logical - s.logicalStart, s.length);
-  }
-  return line.segments[0]?.docStart ?? 0;
+/** The segment holding a logical offset. */
+function segmentAt(line: LogicalLine, logical: number): Segment {
+  for (let i = line.segments.length - 1; i > 0; i--) if (logical >= line.segments[i].logicalStart) return line.segments[i];
+  return line.segments[0];
 }
 
-/** Maps an exclusive logical end offset to a document offset, staying inside the segment of its last character. */
-function docEndOffset(line: LogicalLine, logicalEnd: number, logicalStart: number): number {
-  if (logicalEnd <= logicalStart) return docOffset(line, logicalStart);
-  return docOffset(line, logicalEnd - 1) + 1;
+/** Maps a logical offset to an LSP position (for starts); O(segments), no search over the document. */
+function positionOf(line: LogicalLine, logical: number): Position {
+  const s = segmentAt(line, logical);
+  return { line: s.line, character: s.docStart - s.lineStart + Math.min(Math.max(logical - s.logicalStart, 0), s.length) };
+}
+
+/** Maps an exclusive logical end offset to a position, staying on the physical line of its last character. */
+function endPositionOf(line: LogicalLine, logicalEnd: number, logicalStart: number): Position {
+  if (logicalEnd <= logicalStart) return positionOf(line, logicalStart);
+  const p = positionOf(line, logicalEnd - 1);
+  return { line: p.line, character: p.character + 1 };
+}
+
+/** The range of logical offsets `[from, to)` in LSP positions. */
+function rangeOf(line: LogicalLine, from: number, to: number): Range {
+  return { start: positionOf(line, from), end: endPositionOf(line, to, from) };
 }
 
 /** Index of the comment start (`#` at line start or after whitespace) in a logical line, or -1. */
@@ -146,32 +161,26 @@ function looksLikePathOrUrl(req: string): boolean {
  */
 export function scanRequirements(text: string, catalog: Catalog, options: RequirementsScanOptions = {}): ScanResult {
   const result: ScanResult = { references: [], includes: [], comments: [], statements: [], indexUrls: [], notes: [] };
-  let index: TextIndex;
-  try {
-    index = new TextIndex(text);
-  } catch {
-    return result;
-  }
   let lines: LogicalLine[];
   try {
     lines = logicalLines(text);
   } catch (e) {
-    result.notes.push({ range: index.range(0, 0), message: `could not split the file into lines: ${String(e)}` });
+    const origin = { line: 0, character: 0 };
+    result.notes.push({ range: { start: origin, end: origin }, message: `could not split the file into lines: ${String(e)}` });
     return result;
   }
   for (const line of lines) {
     try {
-      scanLine(line, index, catalog, options, result);
+      scanLine(line, catalog, options, result);
     } catch (e) {
-      const start = docOffset(line, 0);
-      result.notes.push({ range: index.range(start, docEndOffset(line, line.text.length, 0)), message: `line skipped: ${e instanceof Error ? e.message : String(e)}` });
+      result.notes.push({ range: rangeOf(line, 0, line.text.length), message: `line skipped: ${e instanceof Error ? e.message : String(e)}` });
     }
   }
   return result;
 }
 
-function scanLine(line: LogicalLine, index: TextIndex, catalog: Catalog, options: RequirementsScanOptions, out: ScanResult): void {
-  const range = (from: number, to: number) => index.range(docOffset(line, from), docEndOffset(line, to, from));
+function scanLine(line: LogicalLine, catalog: Catalog, options: RequirementsScanOptions, out: ScanResult): void {
+  const range = (from: number, to: number) => rangeOf(line, from, to);
   let body = line.text;
   const hash = commentStart(body);
   if (hash >= 0) {
@@ -206,7 +215,7 @@ function scanLine(line: LogicalLine, index: TextIndex, catalog: Catalog, options
   if (ref) out.references.push(ref);
 }
 
-function scanOptionLine(body: string, lead: number, range: (a: number, b: number) => ReturnType<TextIndex['range']>, out: ScanResult): void {
+function scanOptionLine(body: string, lead: number, range: (a: number, b: number) => Range, out: ScanResult): void {
   const toks = tokens(body, lead);
   for (let i = 0; i < toks.length; i++) {
     const t = toks[i];
@@ -248,7 +257,7 @@ function splitShort(s: string): [string, string | undefined] {
 function parseRequirement(
   req: string,
   base: number,
-  range: (a: number, b: number) => ReturnType<TextIndex['range']>,
+  range: (a: number, b: number) => Range,
   catalog: Catalog,
   hasHashes: boolean,
   constraint: boolean,

@@ -73,8 +73,12 @@ describe('framework-version rules (asOf 2025-12-15, synthetic catalog)', () => {
     assert.equal(f.message, 'The catalog (dated 2025-12-01) does not know PyTorch 2.9; refresh the catalog.');
     assert.match(analyze('torch==2.4.0').findings[0].message, /has no release or end-of-patch date for PyTorch 2\.4/);
     assert.deepEqual(rules('torch>=2.9'), ['unknown-version']);
-    // an open range resolves to the newest known release (2.4.0, no dates): unknown
-    assert.deepEqual(rules('torch>=2.0'), ['unknown-version']);
+    // an open range resolves to the newest known release (2.4.0, no dates): it names no version, so nothing is said
+    assert.deepEqual(rules('torch>=2.0'), []);
+    // a bounded range that lands on it is reported, saying what it resolves to
+    const [b] = analyze('torch>=2.3,<2.5').findings;
+    assert.equal(b.rule, 'unknown-version');
+    assert.match(b.message, /has no release or end-of-patch date for PyTorch 2\.4 \(highest release allowed by >=2\.3,<2\.5\)/);
   });
 
   it('unsupported-version: older than the table, or a version with no end-of-patch date known', () => {
