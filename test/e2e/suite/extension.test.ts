@@ -162,6 +162,53 @@ describe('dl-lifecycle in a real VS Code', function () {
     assert.equal(doc.getText(), Buffer.from(originalBytes).toString('utf8'), 'revert did not restore the original text');
   });
 
+  it('source.fixAll bumps the pin and the diagnostic goes away', async function () {
+    const actions =
+      (await vscode.commands.executeCommand<(vscode.CodeAction | vscode.Command)[]>(
+        'vscode.executeCodeActionProvider',
+        uri,
+        new vscode.Range(0, 0, 0, 0),
+        vscode.CodeActionKind.SourceFixAll.value,
+      )) ?? [];
+    const fixAll = actions.find((a): a is vscode.CodeAction => 'kind' in a && a.kind !== undefined && vscode.CodeActionKind.SourceFixAll.contains(a.kind));
+    assert.ok(fixAll?.edit, `no source.fixAll action with an edit; got: ${JSON.stringify(actions.map((a) => a.title))}`);
+    assert.equal(await vscode.workspace.applyEdit(fixAll.edit), true);
+    const lines = doc.getText().split(/\r?\n/);
+    assert.match(lines[torchLine], /^torch==2\.\d+\.\d+\s+# pinned for the old model$/);
+    await waitFor(
+      'the end-of-patch diagnostic to go away after the fix',
+      20_000,
+      () => (vscode.languages.getDiagnostics(uri).some((d) => codeOf(d) === 'end-of-patch') ? undefined : true),
+      () => describeDiagnostics(vscode.languages.getDiagnostics(uri)),
+    );
+    await vscode.window.showTextDocument(doc);
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+    assert.equal(doc.getText(), Buffer.from(originalBytes).toString('utf8'));
+  });
+
+  it('the ignore quick fix inserts a suppression comment that silences the finding', async function () {
+    const diagnostic = await waitFor(
+      'the end-of-patch diagnostic after the revert',
+      20_000,
+      () => vscode.languages.getDiagnostics(uri).find((d) => codeOf(d) === 'end-of-patch' && d.range.start.line === torchLine),
+      () => describeDiagnostics(vscode.languages.getDiagnostics(uri)),
+    );
+    const actions =
+      (await vscode.commands.executeCommand<(vscode.CodeAction | vscode.Command)[]>('vscode.executeCodeActionProvider', uri, diagnostic.range, vscode.CodeActionKind.QuickFix.value)) ?? [];
+    const ignore = actions.find((a): a is vscode.CodeAction => 'edit' in a && a.title.startsWith('Ignore end-of-patch'));
+    assert.ok(ignore?.edit, `no ignore quick fix; got: ${JSON.stringify(actions.map((a) => a.title))}`);
+    assert.equal(await vscode.workspace.applyEdit(ignore.edit), true);
+    assert.equal(doc.lineAt(torchLine).text, '# dl-lifecycle: ignore end-of-patch');
+    await waitFor(
+      'the suppressed diagnostic to go away',
+      20_000,
+      () => (vscode.languages.getDiagnostics(uri).some((d) => codeOf(d) === 'end-of-patch') ? undefined : true),
+      () => describeDiagnostics(vscode.languages.getDiagnostics(uri)),
+    );
+    await vscode.window.showTextDocument(doc);
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+  });
+
   it('contributes dlLifecycle.showOutput and runs it', async function () {
     const commands = await vscode.commands.getCommands(true);
     assert.ok(commands.includes('dlLifecycle.showOutput'), 'command dlLifecycle.showOutput is not registered');
