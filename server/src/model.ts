@@ -125,7 +125,8 @@ export interface Finding {
   /** The version the rule evaluated (the highest version a range allows). */
   version?: string;
   endOfPatch?: CalendarDay;
-  facts: Fact[];
+  /** Shared between findings of the same framework version and day: never mutate. */
+  facts: readonly Fact[];
   fixes: Fix[];
   /** The reference the finding is about (absent for findings about the file, like unused suppressions). */
   reference?: Reference;

@@ -36,6 +36,12 @@ describe('LSP features', () => {
       assert.match(md, /catalog dated 2025-12-01/);
     }
     assert.equal(computeHover(analysis, { line: 0, character: 16 }), null, 'not on the comment');
+    // the facts behind hovers and findings are memoised and shared: rendering must not change them
+    const first = (computeHover(analysis, { line: 0, character: 2 })!.contents as { value: string }).value;
+    const again = (computeHover(analysis, { line: 0, character: 2 })!.contents as { value: string }).value;
+    assert.equal(again, first);
+    assert.equal(first.match(/Supported targets/g)!.length, 1);
+    assert.ok(!analysis.findings[0].facts.some((f) => f.label === 'Supported targets'), 'a hover added to the finding\'s facts');
     assert.equal(computeHover(analysis, { line: 2, character: 2 }), null, 'not on numpy');
   });
 

@@ -13,7 +13,6 @@ export interface ReferenceDescription {
   title: string;
   status?: string;
   facts: Fact[];
-  supportedTargets: string[];
 }
 
 export function describeReference(ref: Reference, ctx: RuleContext): ReferenceDescription | undefined {
@@ -33,8 +32,8 @@ export function describeReference(ref: Reference, ctx: RuleContext): ReferenceDe
   }
   if (!ev.exact && ev.resolved) status = `Resolves to ${ev.resolved} (highest known release allowed by \`${ref.version}\`). ${status}`;
   const supported = ctx.catalog.supportedVersions(fw.id, ctx.asOf).map((s) => `${s.version} (until ${s.endOfPatch})`);
-  const facts = frameworkVersionFacts(ev, ctx);
+  const facts = [...frameworkVersionFacts(ev, ctx)];
   facts.push({ label: 'Supported targets', value: supported.length ? supported.join(', ') : 'none' });
   if (fw.discontinued) facts.push({ label: 'Discontinued', value: `${fw.discontinued.on}: ${fw.discontinued.note}`, source: ctx.catalog.sourceTitle(fw.discontinued.source) });
-  return { title, status, facts, supportedTargets: supported };
+  return { title, status, facts };
 }

@@ -26,7 +26,7 @@ export interface VersionEvaluation {
   /** `major.minor` of `resolved`. */
   minor?: string;
   frameworkVersion?: FrameworkVersion;
-  /** Why no version could be resolved, when `resolved` is undefined. */
+  /** Why the version cannot be judged (`resolved` may still hold an exact pin newer than the catalog). */
   unresolved?: 'unpinned' | 'unreadable' | 'newer-than-catalog' | 'no-known-release';
   exact: boolean;
   /** For exact pins: the latest known patch of the same framework version, when it is later than the pin. */
@@ -58,6 +58,7 @@ function evaluateUncached(ref: Reference, ctx: RuleContext): VersionEvaluation |
     const pub = publicVersion(clauses[0].version);
     const minor = pub ? minorOf(pub) : undefined;
     if (!pub || !minor) return { framework, unresolved: 'unreadable', exact: true };
+    if (newest && compareMinor(minor, newest) > 0) return { framework, resolved: pub, minor, unresolved: 'newer-than-catalog', exact: true };
     const frameworkVersion = ctx.catalog.frameworkVersion(framework.id, minor);
     const latest = frameworkVersion && ctx.catalog.latestPatch(frameworkVersion);
     const supersededBy = latest && compare(latest.version, pub) > 0 ? latest : undefined;
@@ -85,7 +86,8 @@ function evaluateUncached(ref: Reference, ctx: RuleContext): VersionEvaluation |
 }
 
 /** The facts about a framework version that hovers and reports show. */
-export function frameworkVersionFacts(ev: VersionEvaluation, ctx: RuleContext): Fact[] {
+/** Memoised per catalog and shared between callers: read-only. */
+export function frameworkVersionFacts(ev: VersionEvaluation, ctx: RuleContext): readonly Fact[] {
   const key = `facts\u0000${ev.framework.id}\u0000${ev.frameworkVersion?.version ?? ''}\u0000${ctx.asOf}`;
   return ctx.catalog.memoized(key, () => factsUncached(ev, ctx));
 }
@@ -178,7 +180,7 @@ export function checkFrameworkPin(ref: Reference, ctx: RuleContext): Finding[] {
   const fw = ev.framework;
   if (fw.discontinued) out.push(finding('discontinued', defaultSeverity('discontinued'), msg.discontinuedMessage(fw), ref, ev, ctx));
   if (ev.unresolved === 'unpinned') {
-    out.push(finding('unpinned', 'hint', msg.unpinnedMessage(fw, ref.pin.name), ref, ev, ctx));
+    out.push(finding('unpinned', defaultSeverity('unpinned'), msg.unpinnedMessage(fw, ref.pin.name), ref, ev, ctx));
     return out;
   }
   if (ev.unresolved === 'newer-than-catalog') {
@@ -190,15 +192,10 @@ export function checkFrameworkPin(ref: Reference, ctx: RuleContext): Finding[] {
   const v = ev.frameworkVersion;
   const known = ctx.catalog.frameworkVersions(fw.id);
   if (!v) {
-    const newest = known.at(-1)?.version;
-    if (newest && compareMinor(minor, newest) > 0) {
-      out.push(finding('unknown-version', defaultSeverity('unknown-version'), msg.unknownVersionMessage(fw, minor, ctx.catalog, false), ref, ev, ctx));
-    } else {
-      const reason = known.length && compareMinor(minor, known[0].version) < 0
-        ? `it is older than every version in the support table (oldest known: ${known[0].version})`
-        : 'it was never in the support table';
-      out.push(finding('unsupported-version', defaultSeverity('unsupported-version'), msg.unsupportedMessage(fw, minor, ctx.catalog, reason), ref, ev, ctx, bumpFixes(ref, ev, ctx)));
-    }
+    const reason = known.length && compareMinor(minor, known[0].version) < 0
+      ? `it is older than every version in the support table (oldest known: ${known[0].version})`
+      : 'it was never in the support table';
+    out.push(finding('unsupported-version', defaultSeverity('unsupported-version'), msg.unsupportedMessage(fw, minor, ctx.catalog, reason), ref, ev, ctx, bumpFixes(ref, ev, ctx)));
     return out;
   }
   if (!v.endOfPatch) {
@@ -221,15 +218,13 @@ export function checkFrameworkPin(ref: Reference, ctx: RuleContext): Finding[] {
   if (left <= ctx.warningWindowDays) {
     out.push(finding('end-of-patch-soon', defaultSeverity('end-of-patch-soon'), msg.endOfPatchSoonMessage(fw, v, left, ctx.catalog), ref, ev, ctx, bumpFixes(ref, ev, ctx)));
   }
-  if (ev.exact && ev.supersededBy) {
-    const latest = ev.supersededBy;
-    {
-      const edits = packagePinEdits(ref.pin, latest.version);
-      const fixes: Fix[] = edits
-        ? [{ title: msg.bumpTitle(ref.pin.name, latest.version, 'latest-patch', fw, ref.pin.hasHashes), edits, safe: !ref.pin.hasHashes, preferred: true, targetVersion: latest.version }]
-        : [];
-      out.push(finding('superseded-patch', defaultSeverity('superseded-patch'), msg.supersededMessage(fw, ev.resolved!, latest.version, latest.released, latest.dateKind), ref, ev, ctx, fixes));
-    }
+  const latest = ev.supersededBy;
+  if (latest) {
+    const edits = packagePinEdits(ref.pin, latest.version);
+    const fixes: Fix[] = edits
+      ? [{ title: msg.bumpTitle(ref.pin.name, latest.version, 'latest-patch', fw, ref.pin.hasHashes), edits, safe: !ref.pin.hasHashes, preferred: true, targetVersion: latest.version }]
+      : [];
+    out.push(finding('superseded-patch', defaultSeverity('superseded-patch'), msg.supersededMessage(fw, ev.resolved!, latest.version, latest.released, latest.dateKind), ref, ev, ctx, fixes));
   }
   return out;
 }
