@@ -3,18 +3,18 @@
  * includes inside the workspace, analyses every file with the same core as the language server,
  * and returns plain data for the formatters.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Analysis, AnalysisOptions } from '../analysis';
 import { analyzeText } from '../analysis';
 import type { Catalog } from '../catalog/catalog';
 import type { FileKind } from '../scanners/fileKinds';
-import { fileKindById, fileKindForPath } from '../scanners/fileKinds';
+import { fileKindForPath } from '../scanners/fileKinds';
 import type { WalkNote } from '../workspace/walk';
-import { DEFAULT_MAX_FILE_BYTES, skipReason, walk } from '../workspace/walk';
+import { DEFAULT_MAX_FILE_BYTES, readTextFile, walk } from '../workspace/walk';
 
 /** One analysed file; `file` is relative to the current directory, with forward slashes. */
-export interface ScannedFile { file: string; absolute: string; text: string; analysis: Analysis }
+export interface ScannedFile { file: string; absolute: string; analysis: Analysis }
 
 export interface ScanRun { files: ScannedFile[]; notes: WalkNote[] }
 
@@ -50,7 +50,7 @@ export function scanPaths(paths: string[], catalog: Catalog, options: ScanOption
       throw new InputError(`no such file or directory: ${p}`);
     }
     if (st.isDirectory()) {
-      const w = walk(abs, { exclude: options.exclude, maxFileBytes: maxBytes });
+      const w = walk(abs, { exclude: options.exclude });
       notes.push(...w.notes.map((n) => ({ path: display(options.cwd, path.join(abs, n.path)), message: n.message })));
       for (const f of w.files) queue.push({ abs: f.absolute, kind: f.kind, root: abs });
     } else {
@@ -64,28 +64,21 @@ export function scanPaths(paths: string[], catalog: Catalog, options: ScanOption
   }
   const seen = new Set<string>();
   const files: ScannedFile[] = [];
-  while (queue.length) {
-    const item = queue.shift()!;
+  for (let next = 0; next < queue.length; next++) {
+    const item = queue[next];
     if (seen.has(item.abs)) continue; // also the cycle protection for -r includes
     seen.add(item.abs);
-    let text: string;
-    try {
-      const st = statSync(item.abs);
-      const reason = skipReason(item.abs, st.size, maxBytes);
-      if (reason) {
-        notes.push({ path: display(options.cwd, item.abs), message: reason });
-        continue;
-      }
-      text = readFileSync(item.abs, 'utf8');
-    } catch (e) {
-      notes.push({ path: display(options.cwd, item.abs), message: `skipped: cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)})` });
+    const read = readTextFile(item.abs, maxBytes);
+    if ('skipped' in read) {
+      notes.push({ path: display(options.cwd, item.abs), message: read.skipped });
       continue;
     }
-    const analysis = analyzeText(text, item.abs, item.kind, catalog, options);
-    files.push({ file: display(options.cwd, item.abs), absolute: item.abs, text, analysis });
+    const analysis = analyzeText(read.text, item.abs, item.kind, catalog, options);
+    files.push({ file: display(options.cwd, item.abs), absolute: item.abs, analysis });
     for (const inc of analysis.scan.includes) {
       const target = path.resolve(path.dirname(item.abs), inc.path);
-      const inside = !path.relative(item.root, target).startsWith('..') && !path.isAbsolute(path.relative(item.root, target));
+      const fromRoot = path.relative(item.root, target);
+      const inside = !fromRoot.startsWith('..') && !path.isAbsolute(fromRoot);
       if (!inside) {
         notes.push({ path: display(options.cwd, item.abs), message: `include ${inc.path} is outside the workspace; not followed` });
         continue;
@@ -100,8 +93,8 @@ export function scanPaths(paths: string[], catalog: Catalog, options: ScanOption
         notes.push({ path: display(options.cwd, item.abs), message: `include ${inc.path} not found` });
         continue;
       }
-      const kind = fileKindById('pip-requirements')!;
-      if (!seen.has(target)) queue.push({ abs: target, kind, root: item.root });
+      // an included file is read as the kind that includes it, whatever its name (`-r deps/base.in`)
+      if (!seen.has(target)) queue.push({ abs: target, kind: item.kind, root: item.root });
     }
   }
   files.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));

@@ -1,9 +1,10 @@
 /**
  * Walks a workspace for files dl-lifecycle can read: respects `.gitignore` files (root and nested,
- * with the `ignore` package's gitignore semantics) and `--exclude` globs, skips `node_modules`,
- * `.git`, binary files and files over the size limit (with a note for each skipped file).
+ * with the `ignore` package's gitignore semantics) and `--exclude` globs, and skips `node_modules`
+ * and `.git`. {@link readTextFile} then reads each file once, skipping binary files and files over
+ * the size limit with a reason.
  */
-import { openSync, readSync, closeSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import picomatch from 'picomatch';
@@ -21,39 +22,30 @@ export interface WalkNote { path: string; message: string }
 export interface WalkOptions {
   /** Globs over root-relative paths to leave out (`legacy/**`). */
   exclude?: string[];
-  maxFileBytes?: number;
-}
-
-/** True when the first 8 KiB of a file hold a NUL byte (how git tells binary files). */
-export function looksBinary(file: string): boolean {
-  const fd = openSync(file, 'r');
-  try {
-    const buf = Buffer.alloc(8192);
-    const n = readSync(fd, buf, 0, buf.length, 0);
-    return buf.subarray(0, n).includes(0);
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/** Reasons a file is not read, or undefined when it can be read. */
-export function skipReason(file: string, size: number, maxBytes: number): string | undefined {
-  if (size > maxBytes) return `skipped: ${(size / 1024 / 1024).toFixed(1)} MB is over the ${(maxBytes / 1024 / 1024).toFixed(0)} MB limit`;
-  try {
-    if (looksBinary(file)) return 'skipped: binary file';
-  } catch (e) {
-    return `skipped: cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)})`;
-  }
-  return undefined;
 }
 
 /**
- * Walks `root` (a directory) and returns the files of known kinds, in path order.
+ * Reads a file as UTF-8 text with one stat and one read, or says why it is skipped: over
+ * `maxBytes`, binary (a NUL byte in the first 8 KiB, as git tells), or unreadable.
+ */
+export function readTextFile(file: string, maxBytes: number): { text: string } | { skipped: string } {
+  try {
+    const size = statSync(file).size;
+    if (size > maxBytes) return { skipped: `skipped: ${(size / 1024 / 1024).toFixed(1)} MB is over the ${(maxBytes / 1024 / 1024).toFixed(0)} MB limit` };
+    const bytes = readFileSync(file);
+    if (bytes.subarray(0, 8192).includes(0)) return { skipped: 'skipped: binary file' };
+    return { text: bytes.toString('utf8') };
+  } catch (e) {
+    return { skipped: `skipped: cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)})` };
+  }
+}
+
+/**
+ * Walks `root` (a directory) and returns the files of known kinds, in path order (not yet read).
  */
 export function walk(root: string, options: WalkOptions = {}): { files: WalkedFile[]; notes: WalkNote[] } {
   const files: WalkedFile[] = [];
   const notes: WalkNote[] = [];
-  const maxBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   const excluded = options.exclude?.length ? picomatch(options.exclude, { dot: true }) : () => false;
   const visit = (dir: string, rel: string, ignores: Array<{ base: string; ig: Ignore }>) => {
     let entries;
@@ -82,16 +74,7 @@ export function walk(root: string, options: WalkOptions = {}): { files: WalkedFi
       if (isDir) visit(abs, childRel, scoped);
       else if (e.isFile()) {
         const kind = fileKindForPath(childRel);
-        if (!kind) continue;
-        let size = 0;
-        try {
-          size = statSync(abs).size;
-        } catch {
-          /* reported by skipReason */
-        }
-        const reason = skipReason(abs, size, maxBytes);
-        if (reason) notes.push({ path: childRel, message: reason });
-        else files.push({ absolute: abs, relative: childRel, kind });
+        if (kind) files.push({ absolute: abs, relative: childRel, kind });
       }
     }
   };
