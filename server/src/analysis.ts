@@ -39,6 +39,18 @@ export function effectiveSeverity(rule: string, produced: Severity, severities: 
   return def === 'off' ? 'off' : produced;
 }
 
+/** Sets each finding's configured severity (the findings are fresh objects of this analysis) and drops those turned off. */
+function withSeverities(findings: Finding[], severities: Partial<Record<RuleId, SeveritySetting>>): Finding[] {
+  const kept: Finding[] = [];
+  for (const f of findings) {
+    const s = effectiveSeverity(f.rule, f.severity, severities);
+    if (s === 'off') continue;
+    f.severity = s;
+    kept.push(f);
+  }
+  return kept;
+}
+
 /** Builds the rule context of an analysis. */
 export function ruleContext(catalog: Catalog, options: AnalysisOptions): RuleContext {
   return {
@@ -63,21 +75,11 @@ export function analyzeText(text: string, path: string, kind: FileKind, catalog:
     if (ref.kind === 'framework-package-pin') raw.push(...checkFrameworkPin(ref, context));
   }
   // severities first, so that a rule turned off is not "suppressed" (and its directive reported unused)
-  const configured: Finding[] = [];
-  for (const f of raw) {
-    const s = effectiveSeverity(f.rule, f.severity, context.severities);
-    if (s !== 'off') {
-      f.severity = s; // findings are fresh objects made by the rules for this analysis
-      configured.push(f);
-    }
-  }
+  const configured = withSeverities(raw, context.severities);
   const directives = findDirectives(scan.comments, scan.statements);
   let index: TextIndex | undefined; // only needed to delete unused directives
   const { findings, unused } = applySuppressions(configured, directives, (d) => removalRange((index ??= new TextIndex(text)), d.comment.range, d.comment.standalone));
-  const all = [...findings, ...unused.flatMap((f) => {
-    const s = effectiveSeverity(f.rule, f.severity, context.severities);
-    return s === 'off' ? [] : [{ ...f, severity: s }];
-  })];
+  const all = [...findings, ...withSeverities(unused, context.severities)];
   all.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.rule.localeCompare(b.rule));
   return { kind, scan, findings: all, context };
 }

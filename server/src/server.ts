@@ -106,7 +106,14 @@ async function refreshSettings(raw?: unknown): Promise<void> {
       log(`could not read settings: ${String(e)}`);
     }
   }
-  const { settings: next, problems } = readSettings(value);
+  useSettings(value);
+  cache.clear();
+  for (const doc of documents.all()) validate(doc);
+}
+
+/** Reads settings as the client sent them, reporting each invalid value once (log and a warning). */
+function useSettings(raw: unknown): void {
+  const { settings: next, problems } = readSettings(raw);
   settings = next;
   for (const p of problems) {
     if (reportedProblems.has(p)) continue;
@@ -114,14 +121,12 @@ async function refreshSettings(raw?: unknown): Promise<void> {
     log(p);
     void connection.window.showWarningMessage(`DL Lifecycle: ${p}`);
   }
-  cache.clear();
-  for (const doc of documents.all()) validate(doc);
 }
 
 connection.onInitialize((params) => {
   pullConfiguration = params.capabilities.workspace?.configuration === true;
   const init = params.initializationOptions as { settings?: unknown } | undefined;
-  if (init?.settings) settings = readSettings(init.settings).settings;
+  if (init?.settings) useSettings(init.settings);
   try {
     catalog = loadBundledCatalog();
   } catch (e) {
@@ -166,41 +171,24 @@ documents.onDidClose((e) => {
   void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
 });
 
-connection.onHover((params) => {
-  const doc = documents.get(params.textDocument.uri);
-  if (!doc) return null;
+/** Answers a request from the document's analysis; no document, no analysis or an exception gives `empty` (and one log line). */
+function fromAnalysis<T>(uri: string, what: string, empty: T, answer: (analysis: Analysis, doc: TextDocument) => T): T {
+  const doc = documents.get(uri);
+  if (!doc) return empty;
   try {
     const analysis = analyze(doc);
-    return analysis ? computeHover(analysis, params.position) : null;
+    return analysis ? answer(analysis, doc) : empty;
   } catch (e) {
-    log(`hover failed: ${String(e)}`);
-    return null;
+    log(`${what} failed: ${String(e)}`);
+    return empty;
   }
-});
+}
 
-connection.onCodeAction((params) => {
-  const doc = documents.get(params.textDocument.uri);
-  if (!doc) return [];
-  try {
-    const analysis = analyze(doc);
-    return analysis ? computeCodeActions(analysis, doc.getText(), doc.uri, params.range, params.context.only) : [];
-  } catch (e) {
-    log(`code actions failed: ${String(e)}`);
-    return [];
-  }
-});
-
-connection.onDocumentLinks((params) => {
-  const doc = documents.get(params.textDocument.uri);
-  if (!doc) return [];
-  try {
-    const analysis = analyze(doc);
-    return analysis ? computeDocumentLinks(analysis, doc.uri) : [];
-  } catch (e) {
-    log(`document links failed: ${String(e)}`);
-    return [];
-  }
-});
+connection.onHover((params) => fromAnalysis(params.textDocument.uri, 'hover', null, (a) => computeHover(a, params.position)));
+connection.onCodeAction((params) =>
+  fromAnalysis(params.textDocument.uri, 'code actions', [], (a, doc) => computeCodeActions(a, doc.getText(), doc.uri, params.range, params.context.only)),
+);
+connection.onDocumentLinks((params) => fromAnalysis(params.textDocument.uri, 'document links', [], (a, doc) => computeDocumentLinks(a, doc.uri)));
 
 documents.listen(connection);
 connection.listen();

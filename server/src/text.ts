@@ -17,9 +17,6 @@ export class TextIndex {
   offsetAt(position: Position): number {
     return this.doc.offsetAt(position);
   }
-  range(start: number, end: number): Range {
-    return { start: this.positionAt(start), end: this.positionAt(end) };
-  }
   get lineCount(): number {
     return this.doc.lineCount;
   }
@@ -32,18 +29,7 @@ export function rangeContains(range: Range, pos: Position): boolean {
   return afterStart && beforeEnd;
 }
 
-/** Applies non-overlapping edits (in any order) to a text. @throws RangeError on overlapping edits. */
+/** Applies non-overlapping edits (in any order) to a text, with `TextDocument.applyEdits`. @throws Error on overlapping edits. */
 export function applyEdits(text: string, edits: ReadonlyArray<{ range: Range; newText: string }>): string {
-  const index = new TextIndex(text);
-  const spans = edits
-    .map((e) => ({ start: index.offsetAt(e.range.start), end: index.offsetAt(e.range.end), newText: e.newText }))
-    .sort((a, b) => a.start - b.start);
-  let out = '';
-  let at = 0;
-  for (const s of spans) {
-    if (s.start < at) throw new RangeError('overlapping edits');
-    out += text.slice(at, s.start) + s.newText;
-    at = s.end;
-  }
-  return out + text.slice(at);
+  return TextDocument.applyEdits(TextDocument.create('untitled:dl-lifecycle', 'plaintext', 0, text), [...edits]);
 }

@@ -31,7 +31,7 @@ const serverJs = path.resolve(__dirname, '..', '..', 'dist', 'server.js');
 const URI = 'file:///workspace/requirements.txt';
 const TEXT = 'numpy==1.26.4\ntorch==1.13.1  # pinned for the old model\ntensorflow>=2.21,<2.22\n';
 
-interface Session { proc: ChildProcess; conn: ProtocolConnection; diagnostics: PublishDiagnosticsParams[]; next(uri: string, version?: number): Promise<PublishDiagnosticsParams> }
+interface Session { proc: ChildProcess; conn: ProtocolConnection; diagnostics: PublishDiagnosticsParams[]; messages: string[]; next(uri: string, version?: number): Promise<PublishDiagnosticsParams> }
 
 async function start(configurationCapability: boolean, settings: Record<string, unknown>): Promise<Session> {
   const proc = spawn(process.execPath, [serverJs, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
@@ -48,7 +48,11 @@ async function start(configurationCapability: boolean, settings: Record<string, 
     }
   });
   conn.onRequest(ConfigurationRequest.type, (params) => params.items.map(() => settings));
-  conn.onNotification('window/logMessage', () => undefined);
+  const messages: string[] = [];
+  conn.onNotification('window/logMessage', (p: { message: string }) => {
+    messages.push(p.message);
+  });
+  conn.onRequest('window/showMessageRequest', (p: { message: string }) => (messages.push(p.message), null));
   conn.listen();
   const init = await conn.sendRequest(InitializeRequest.type, {
     processId: process.pid,
@@ -63,7 +67,7 @@ async function start(configurationCapability: boolean, settings: Record<string, 
       const t = setTimeout(() => reject(new Error(`no diagnostics for ${uri} v${version}`)), 10_000);
       waiters.push({ uri, version, resolve: (p) => (clearTimeout(t), resolve(p)) });
     });
-  return { proc, conn, diagnostics, next };
+  return { proc, conn, diagnostics, messages, next };
 }
 
 async function stop(s: Session): Promise<void> {
@@ -138,6 +142,20 @@ describe('language server over stdio', () => {
     const wait = s.next(uri);
     await s.conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'markdown', version: 1, text: 'torch==1.13.1\n' } });
     assert.deepEqual((await wait).diagnostics, []);
+  });
+});
+
+describe('language server settings given at start-up', () => {
+  it('reports an invalid setting and keeps the default', async () => {
+    const s = await start(false, { asOf: 'tomorrow' });
+    try {
+      const wait = s.next(URI, 1);
+      await s.conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: URI, languageId: 'pip-requirements', version: 1, text: 'torch==1.13.1\n' } });
+      assert.deepEqual((await wait).diagnostics.map((d) => d.code), ['end-of-patch'], 'evaluated as of today');
+      assert.ok(s.messages.some((m) => /dlLifecycle\.asOf must be a calendar day YYYY-MM-DD \(got "tomorrow"\); using today/.test(m)), s.messages.join('\n'));
+    } finally {
+      await stop(s);
+    }
   });
 });
 

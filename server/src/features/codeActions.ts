@@ -38,7 +38,8 @@ export function computeCodeActions(analysis: Analysis, text: string, uri: string
       if (f.reference) actions.push(suppressAction(analysis, text, uri, f, diagnostic));
     }
   }
-  if (wants(FIX_ALL_KIND) && (only?.some((o) => o === CodeActionKind.SourceFixAll || o === FIX_ALL_KIND || o === CodeActionKind.Source) ?? false)) {
+  // fix-all only when asked for by kind (`source`, `source.fixAll`, ours), never among plain quick fixes
+  if (only && wants(FIX_ALL_KIND)) {
     const fixAll = computeFixAll(analysis, uri);
     if (fixAll) actions.push(fixAll);
   }
