@@ -52,6 +52,35 @@ async function waitFor<T>(what: string, timeoutMs: number, probe: () => T | unde
   }
 }
 
+/**
+ * Asks the editor for code actions of `kind` on `range` until one with an edit matches `pick`.
+ * The editor may answer a request made while it is still settling with no actions (seen once in CI
+ * right after start-up), so one empty answer is not a failure; 20 s of them is.
+ */
+async function awaitCodeAction(
+  uri: vscode.Uri,
+  range: vscode.Range,
+  kind: vscode.CodeActionKind,
+  what: string,
+  pick: (a: vscode.CodeAction) => boolean,
+): Promise<vscode.CodeAction & { edit: vscode.WorkspaceEdit }> {
+  const deadline = Date.now() + 20_000;
+  for (let attempt = 1; ; attempt++) {
+    const actions =
+      (await vscode.commands.executeCommand<(vscode.CodeAction | vscode.Command)[]>(
+        'vscode.executeCodeActionProvider',
+        uri,
+        range,
+        kind.value,
+        10, // resolve up to 10 actions (edits may be filled in by codeAction/resolve)
+      )) ?? [];
+    const found = actions.find((a): a is vscode.CodeAction & { edit: vscode.WorkspaceEdit } => 'kind' in a && a.edit !== undefined && pick(a));
+    if (found) return found;
+    if (Date.now() > deadline) throw new Error(`no ${what} after ${attempt} requests; the last answer was ${JSON.stringify(actions.map((a) => a.title))}`);
+    await sleep(250);
+  }
+}
+
 describe('dl-lifecycle in a real VS Code', function () {
   let uri: vscode.Uri;
   let doc: vscode.TextDocument;
@@ -130,20 +159,10 @@ describe('dl-lifecycle in a real VS Code', function () {
 
   it('quick fix "Bump torch to …" rewrites only the version', async function () {
     assert.ok(torchDiagnostic, 'no end-of-patch diagnostic from the earlier test');
-    const actions =
-      (await vscode.commands.executeCommand<(vscode.CodeAction | vscode.Command)[]>(
-        'vscode.executeCodeActionProvider',
-        uri,
-        torchDiagnostic.range,
-        vscode.CodeActionKind.QuickFix.value,
-        10, // resolve up to 10 actions (edits may be filled in by codeAction/resolve)
-      )) ?? [];
-    const titles = actions.map((a) => a.title);
-    const bump = actions.find(
-      (a): a is vscode.CodeAction =>
-        'kind' in a && a.kind !== undefined && vscode.CodeActionKind.QuickFix.contains(a.kind) && a.title.startsWith('Bump torch to'),
+    const range = torchDiagnostic.range;
+    const bump = await awaitCodeAction(uri, range, vscode.CodeActionKind.QuickFix, 'a quickfix titled "Bump torch to …"', (a) =>
+      a.kind !== undefined && vscode.CodeActionKind.QuickFix.contains(a.kind) && a.title.startsWith('Bump torch to'),
     );
-    assert.ok(bump, `no quickfix titled "Bump torch to …"; got: ${JSON.stringify(titles)}`);
     assert.ok(bump.edit, `quick fix ${JSON.stringify(bump.title)} carries no edit`);
     assert.equal(await vscode.workspace.applyEdit(bump.edit), true, 'workspace.applyEdit returned false');
 
@@ -163,15 +182,9 @@ describe('dl-lifecycle in a real VS Code', function () {
   });
 
   it('source.fixAll bumps the pin and the diagnostic goes away', async function () {
-    const actions =
-      (await vscode.commands.executeCommand<(vscode.CodeAction | vscode.Command)[]>(
-        'vscode.executeCodeActionProvider',
-        uri,
-        new vscode.Range(0, 0, 0, 0),
-        vscode.CodeActionKind.SourceFixAll.value,
-      )) ?? [];
-    const fixAll = actions.find((a): a is vscode.CodeAction => 'kind' in a && a.kind !== undefined && vscode.CodeActionKind.SourceFixAll.contains(a.kind));
-    assert.ok(fixAll?.edit, `no source.fixAll action with an edit; got: ${JSON.stringify(actions.map((a) => a.title))}`);
+    const fixAll = await awaitCodeAction(uri, new vscode.Range(0, 0, 0, 0), vscode.CodeActionKind.SourceFixAll, 'a source.fixAll action with an edit', (a) =>
+      a.kind !== undefined && vscode.CodeActionKind.SourceFixAll.contains(a.kind),
+    );
     assert.equal(await vscode.workspace.applyEdit(fixAll.edit), true);
     const lines = doc.getText().split(/\r?\n/);
     assert.match(lines[torchLine], /^torch==2\.\d+\.\d+\s+# pinned for the old model$/);
@@ -193,10 +206,7 @@ describe('dl-lifecycle in a real VS Code', function () {
       () => vscode.languages.getDiagnostics(uri).find((d) => codeOf(d) === 'end-of-patch' && d.range.start.line === torchLine),
       () => describeDiagnostics(vscode.languages.getDiagnostics(uri)),
     );
-    const actions =
-      (await vscode.commands.executeCommand<(vscode.CodeAction | vscode.Command)[]>('vscode.executeCodeActionProvider', uri, diagnostic.range, vscode.CodeActionKind.QuickFix.value)) ?? [];
-    const ignore = actions.find((a): a is vscode.CodeAction => 'edit' in a && a.title.startsWith('Ignore end-of-patch'));
-    assert.ok(ignore?.edit, `no ignore quick fix; got: ${JSON.stringify(actions.map((a) => a.title))}`);
+    const ignore = await awaitCodeAction(uri, diagnostic.range, vscode.CodeActionKind.QuickFix, 'an ignore quick fix', (a) => a.title.startsWith('Ignore end-of-patch'));
     assert.equal(await vscode.workspace.applyEdit(ignore.edit), true);
     assert.equal(doc.lineAt(torchLine).text, '# dl-lifecycle: ignore end-of-patch');
     await waitFor(
