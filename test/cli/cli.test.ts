@@ -96,8 +96,18 @@ describe('dl-lifecycle scan (built CLI)', () => {
     assert.match(r.stderr, /include \.\.\/\.\.\/etc\/requirements\.txt is outside the workspace; not followed/);
   });
 
-  it('--help and --version exit 0', () => {
-    assert.match(run(['--help']).stdout, /Usage: dl-lifecycle scan/);
+  it('--help, <command> --help and --version exit 0; no command exits 2', () => {
+    const top = run(['--help']);
+    assert.equal(top.code, 0);
+    assert.match(top.stdout, /Usage: dl-lifecycle <command>/);
+    assert.match(top.stdout, /^ {2}scan /m);
+    const scan = run(['scan', '--help']);
+    assert.equal(scan.code, 0);
+    assert.match(scan.stdout, /Usage: dl-lifecycle scan/);
+    assert.match(scan.stdout, /--fail-on/);
     assert.match(run(['--version']).stdout, /^\d+\.\d+\.\d+$/m);
+    const none = run([]);
+    assert.equal(none.code, 2);
+    assert.match(none.stderr, /missing command/);
   });
 });

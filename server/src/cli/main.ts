@@ -1,41 +1,37 @@
 /**
- * The `dl-lifecycle` command line. Exit codes: 0 clean, 1 findings at or above `--fail-on`,
- * 2 usage or input error (one line on stderr).
+ * The `dl-lifecycle` command line: parses the command word and hands the rest to one module per
+ * command (`commands/*.ts`). Exit codes: 0 clean, 1 findings at or above `--fail-on`, 2 usage,
+ * input, catalog or policy-file error (one line per problem on stderr).
  */
-import { parseArgs } from 'node:util';
-import { resolveAsOf } from '../asOf';
-import { CatalogError, loadBundledCatalog } from '../catalog/load';
-import type { Severity } from '../model';
-import { toJsonReport, toTextReport } from './format';
-import { InputError, scanPaths } from './scan';
+import { CatalogError } from '../catalog/load';
+import { runScan, SCAN_USAGE } from './commands/scan';
+import type { CliIO } from './io';
+import { UsageError, VERSION } from './io';
+import { InputError } from './scan';
 
-const VERSION = '0.1.0';
-const RANK: Record<Severity, number> = { hint: 0, information: 1, warning: 2, error: 3 };
-const FAIL_ON = ['error', 'warning', 'information', 'hint', 'never'] as const;
+export type { CliIO } from './io';
 
-export const USAGE = `Usage: dl-lifecycle scan [paths...] [options]
+export const USAGE = `Usage: dl-lifecycle <command> [arguments] [options]
 
-Finds deep-learning framework pins and judges them by AWS's lifecycle policies.
+Finds deep-learning framework, container image, AMI and Neuron SDK references and judges them by
+AWS's published lifecycle policies.
 
-Options:
-  --as-of YYYY-MM-DD      evaluation day (default: today, UTC)
-  --fail-on LEVEL         error|warning|information|hint|never: exit 1 when a finding is at or above LEVEL (default: error)
-  --format FORMAT         text|json (default: text)
-  --exclude GLOB          leave out paths matching GLOB (relative to each scanned folder; repeatable)
-  --warning-window DAYS   days before end of patch that end-of-patch-soon reports (default: 90)
-  --max-file-size MB      skip files larger than this (default: 2)
+Commands:
+  scan [paths...]         scan files and folders (default: the current folder) and report findings
+
+Run 'dl-lifecycle <command> --help' for the options of a command.
   -h, --help              show this help
   -v, --version           show the version
 `;
 
-/** What a run wrote and its exit code; `main` is pure over its IO parameters for tests. */
-export interface CliIO { stdout: (s: string) => void; stderr: (s: string) => void; cwd: string; isTTY: boolean; env: NodeJS.ProcessEnv }
-
-class UsageError extends Error {}
+type Command = { usage: string; run: (args: string[], io: CliIO) => number };
+const COMMANDS: Record<string, Command> = {
+  scan: { usage: SCAN_USAGE, run: runScan },
+};
 
 export function main(argv: string[], io: CliIO): number {
   try {
-    return run(argv, io);
+    return dispatch(argv, io);
   } catch (e) {
     if (e instanceof UsageError || e instanceof InputError || e instanceof CatalogError) {
       io.stderr(`dl-lifecycle: ${e.message}\n`);
@@ -46,70 +42,22 @@ export function main(argv: string[], io: CliIO): number {
   }
 }
 
-function run(argv: string[], io: CliIO): number {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        'as-of': { type: 'string' },
-        'fail-on': { type: 'string' },
-        format: { type: 'string' },
-        exclude: { type: 'string', multiple: true },
-        'warning-window': { type: 'string' },
-        'max-file-size': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-        version: { type: 'boolean', short: 'v' },
-      },
-    });
-  } catch (e) {
-    throw new UsageError(`${(e as Error).message.split('\n')[0].replace(/\. To specify.*$/, '')} (see --help)`);
-  }
-  const { values, positionals } = parsed;
-  if (values.help) {
+function dispatch(argv: string[], io: CliIO): number {
+  const [first, ...rest] = argv;
+  if (first === undefined) throw new UsageError(`missing command (see --help)`);
+  if (first === '-h' || first === '--help' || first === 'help') {
     io.stdout(USAGE);
     return 0;
   }
-  if (values.version) {
+  if (first === '-v' || first === '--version') {
     io.stdout(`${VERSION}\n`);
     return 0;
   }
-  const [command, ...paths] = positionals;
-  if (command !== 'scan') throw new UsageError(command ? `unknown command '${command}' (see --help)` : 'missing command: scan (see --help)');
-  let asOf: string;
-  try {
-    asOf = resolveAsOf(values['as-of']);
-  } catch {
-    throw new UsageError(`--as-of must be a calendar day YYYY-MM-DD, got '${values['as-of']}'`);
+  const command = Object.hasOwn(COMMANDS, first) ? COMMANDS[first] : undefined;
+  if (!command) throw new UsageError(first.startsWith('-') ? `missing command before '${first}' (see --help)` : `unknown command '${first}' (see --help)`);
+  if (rest.includes('-h') || rest.includes('--help')) {
+    io.stdout(command.usage);
+    return 0;
   }
-  const failOn = values['fail-on'] ?? 'error';
-  if (!(FAIL_ON as readonly string[]).includes(failOn)) throw new UsageError(`--fail-on must be one of ${FAIL_ON.join('|')}, got '${failOn}'`);
-  const format = values.format ?? 'text';
-  if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, got '${format}'`);
-  const window = values['warning-window'] === undefined ? 90 : Number(values['warning-window']);
-  if (!Number.isInteger(window) || window < 0) throw new UsageError(`--warning-window must be a whole number of days, got '${values['warning-window']}'`);
-  const maxMb = values['max-file-size'] === undefined ? 2 : Number(values['max-file-size']);
-  if (!(maxMb > 0)) throw new UsageError(`--max-file-size must be a positive number of MB, got '${values['max-file-size']}'`);
-
-  const catalog = loadBundledCatalog();
-  const result = scanPaths(paths, catalog, {
-    cwd: io.cwd,
-    asOf,
-    warningWindowDays: window,
-    exclude: values.exclude,
-    maxFileBytes: Math.round(maxMb * 1024 * 1024),
-  });
-  if (format === 'json') {
-    io.stdout(`${JSON.stringify(toJsonReport(result, asOf, catalog), null, 2)}\n`);
-    for (const n of result.notes) io.stderr(`note: ${n.path}: ${n.message}\n`);
-  } else {
-    const color = io.isTTY && !io.env.NO_COLOR;
-    io.stdout(toTextReport(result, asOf, catalog, color));
-  }
-  if (failOn === 'never') return 0;
-  const threshold = RANK[failOn as Severity];
-  const failing = result.files.some((f) => f.analysis.findings.some((x) => RANK[x.severity] >= threshold));
-  return failing ? 1 : 0;
+  return command.run(rest, io);
 }
