@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // Derives the bundled lifecycle catalog (server/data/catalog.toml) for PyTorch,
-// TensorFlow and Apache MXNet from the steering repository's `shared/sources/`.
+// TensorFlow and Apache MXNet from a folder of collected public source data (see server/data/README.md).
 //
-//   node scripts/derive-catalog.mjs --sources <dir> [--generated YYYY-MM-DD] > server/data/catalog.toml
+//   node tools/derive-catalog.mjs --sources <dir> [--generated YYYY-MM-DD] > server/data/catalog.toml
 //
 // Plain Node 20 ESM, no dependencies. Fails loudly (exit 1, message on stderr)
 // when an input is missing, empty or no longer looks like the snapshot this
@@ -880,8 +880,8 @@ function tomlValue(v) {
 function renderToml(c) {
   const out = [];
   out.push('# dl-lifecycle bundled lifecycle catalog (schema v1): PyTorch, TensorFlow, Apache MXNet.');
-  out.push('# GENERATED FILE by scripts/derive-catalog.mjs from the steering repository\'s `shared/sources/`.');
-  out.push('# Regenerate: node scripts/derive-catalog.mjs --sources <shared/sources> --generated YYYY-MM-DD > server/data/catalog.toml');
+  out.push('# GENERATED FILE by tools/derive-catalog.mjs from a folder of collected public source data (see server/data/README.md).');
+  out.push('# Regenerate: node tools/derive-catalog.mjs --sources <sources> --generated YYYY-MM-DD > server/data/catalog.toml');
   out.push('# Do not hand-edit without updating the script (the next regeneration would undo the edit).');
   out.push('# Rules, sources and known conflicts: server/data/README.md.');
   out.push('');
@@ -929,13 +929,13 @@ function main(argv) {
       allowPositionals: false,
     }));
   } catch (e) {
-    fail(`${e.message}\nusage: node scripts/derive-catalog.mjs --sources <dir> [--generated YYYY-MM-DD]`);
+    fail(`${e.message}\nusage: node tools/derive-catalog.mjs --sources <dir> [--generated YYYY-MM-DD]`);
   }
   if (values.help) {
-    process.stdout.write('usage: node scripts/derive-catalog.mjs --sources <dir> [--generated YYYY-MM-DD] > server/data/catalog.toml\n');
+    process.stdout.write('usage: node tools/derive-catalog.mjs --sources <dir> [--generated YYYY-MM-DD] > server/data/catalog.toml\n');
     return;
   }
-  check(values.sources, 'missing required --sources <dir>\nusage: node scripts/derive-catalog.mjs --sources <dir> [--generated YYYY-MM-DD]');
+  check(values.sources, 'missing required --sources <dir>\nusage: node tools/derive-catalog.mjs --sources <dir> [--generated YYYY-MM-DD]');
   const generated = values.generated ?? new Date().toISOString().slice(0, 10);
   parseDate(generated);
   const catalog = deriveCatalog(path.resolve(values.sources), generated);
