@@ -1,9 +1,11 @@
 // Bundles the VS Code client, the language server and the CLI into one file each in dist/,
-// and copies the bundled catalog beside them. Usage: node scripts/build.mjs [--production] [--quiet] [--watch]
+// and writes the bundled catalog's TOML parts (server/data/<part>.toml) beside them as one catalog.json
+// (the server validates it at load; the tests validate the TOML files). Usage: node scripts/build.mjs [--production] [--quiet] [--watch]
 import * as esbuild from 'esbuild';
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeCatalogJson } from './catalog-json.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const production = process.argv.includes('--production');
@@ -22,7 +24,8 @@ const common = {
 };
 
 mkdirSync(join(root, 'dist'), { recursive: true });
-copyFileSync(join(root, 'server/data/catalog.toml'), join(root, 'dist/catalog.toml'));
+writeCatalogJson(root, join(root, 'dist/catalog.json'));
+rmSync(join(root, 'dist/catalog.toml'), { force: true });
 
 await Promise.all([
   esbuild.build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'] }),

@@ -1,12 +1,19 @@
 /**
- * Loads and validates the bundled lifecycle catalog. The catalog ships as TOML beside the
- * bundles (`dist/catalog.toml`) and lives in the sources at `server/data/catalog.toml`.
+ * Loads and validates the lifecycle catalog. In the sources it is a set of TOML files in
+ * `server/data/` (one per part: `catalog.toml` frameworks, and the other parts of
+ * {@link CATALOG_PARTS}); the build turns them into one `dist/catalog.json` beside the bundles, so
+ * that loading is a JSON parse plus the schema checks. Refreshed data from the user's cache is
+ * merged over the bundled parts before the same checks (see `refresh/`).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as toml from 'toml';
 import { Catalog } from './catalog';
+import type { CatalogParts } from './refresh/merge';
 import { catalogFileSchema } from './schema';
+
+/** The parts of the catalog, each a TOML file `server/data/<part>.toml`; `catalog` is required. */
+export const CATALOG_PARTS = ['catalog', 'images', 'lifecycle', 'neuron'] as const;
 
 /** A catalog that cannot be read or does not match the schema; `message` names the place. */
 export class CatalogError extends Error {
@@ -23,9 +30,13 @@ export class CatalogError extends Error {
  *   or a dangling source id / unknown framework reference
  */
 export function parseCatalog(text: string, origin = 'catalog.toml'): Catalog {
-  let raw: unknown;
+  return buildCatalog({ catalog: parseToml(text, origin) }, { catalog: origin });
+}
+
+/** Parses TOML text. @throws CatalogError naming `origin:line:column` */
+export function parseToml(text: string, origin: string): Record<string, unknown> {
   try {
-    raw = toml.parse(text);
+    return toml.parse(text) as Record<string, unknown>;
   } catch (e) {
     const err = e as { line?: number; column?: number; location?: { start?: { line: number; column: number } }; message?: string };
     const line = err.location?.start?.line ?? err.line;
@@ -33,6 +44,20 @@ export function parseCatalog(text: string, origin = 'catalog.toml'): Catalog {
     const where = line !== undefined ? `${origin}:${line}:${column}` : origin;
     throw new CatalogError(`${where}: invalid TOML: ${err.message ?? String(e)}`, where);
   }
+}
+
+/**
+ * Validates catalog parts (as parsed, or merged with refreshed data) and builds the catalog.
+ * @param origins names of the parts' files for messages (default `<part>.toml`)
+ * @throws CatalogError naming the file and key path of the first problem
+ */
+export function buildCatalog(parts: CatalogParts, origins: Partial<Record<string, string>> = {}): Catalog {
+  const origin = origins.catalog ?? 'catalog.toml';
+  if (!parts.catalog) throw new CatalogError(`${origin}: missing`);
+  return new Catalog(validateFrameworks(parts.catalog, origin));
+}
+
+function validateFrameworks(raw: unknown, origin: string) {
   const parsed = catalogFileSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -61,18 +86,51 @@ export function parseCatalog(text: string, origin = 'catalog.toml'): Catalog {
     });
   });
   if (problems.length > 0) throw new CatalogError(`${origin}: ${problems[0]}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''}`, problems[0]);
-  return new Catalog(file);
+  return file;
+}
+
+/** Where the bundled catalog was read from, and its parts as parsed (not yet validated). */
+export interface BundledParts {
+  parts: CatalogParts;
+  /** File name of each part for messages. */
+  origins: Record<string, string>;
+  /** `dist/catalog.json` when running bundled, else the `server/data` folder. */
+  location: string;
 }
 
 /**
- * Where the bundled catalog lives: beside the bundle (`dist/catalog.toml`) when running bundled,
- * or in `server/data/` when running from sources (tests).
+ * Reads the bundled catalog's parts: `catalog.json` beside the bundle (written by the build), or
+ * the TOML files of `server/data/` when running from sources (tests).
+ * @throws CatalogError when neither is found or a file cannot be parsed
  */
-export function bundledCatalogPath(): string {
-  const candidates = [path.join(__dirname, 'catalog.toml'), path.join(__dirname, '..', '..', 'data', 'catalog.toml')];
-  const found = candidates.find((p) => existsSync(p));
-  if (!found) throw new CatalogError(`bundled catalog not found (looked in ${candidates.join(', ')})`);
-  return found;
+export function readBundledParts(): BundledParts {
+  const json = path.join(__dirname, 'catalog.json');
+  if (existsSync(json)) {
+    let parts: CatalogParts;
+    try {
+      parts = JSON.parse(readFileSync(json, 'utf8')) as CatalogParts;
+    } catch (e) {
+      throw new CatalogError(`catalog.json: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    const origins = Object.fromEntries(Object.keys(parts).map((p) => [p, `catalog.json#${p}`]));
+    return { parts, origins, location: json };
+  }
+  const dataDir = path.join(__dirname, '..', '..', 'data');
+  if (!existsSync(path.join(dataDir, 'catalog.toml'))) throw new CatalogError(`bundled catalog not found (looked for ${json} and ${dataDir})`);
+  return readCatalogFolder(dataDir);
+}
+
+/** Reads the TOML part files of a folder laid out as `server/data/`. @throws CatalogError */
+export function readCatalogFolder(dir: string): BundledParts {
+  const parts: CatalogParts = {};
+  const origins: Record<string, string> = {};
+  for (const part of CATALOG_PARTS) {
+    const file = path.join(dir, `${part}.toml`);
+    if (!existsSync(file)) continue;
+    parts[part] = parseToml(readFileSync(file, 'utf8'), `${part}.toml`);
+    origins[part] = `${part}.toml`;
+  }
+  return { parts, origins, location: dir };
 }
 
 let bundled: Catalog | undefined;
@@ -80,8 +138,8 @@ let bundled: Catalog | undefined;
 /** The bundled catalog, parsed once per process. @throws CatalogError when it is missing or invalid. */
 export function loadBundledCatalog(): Catalog {
   if (!bundled) {
-    const file = bundledCatalogPath();
-    bundled = parseCatalog(readFileSync(file, 'utf8'), path.basename(file));
+    const { parts, origins } = readBundledParts();
+    bundled = buildCatalog(parts, origins);
   }
   return bundled;
 }
