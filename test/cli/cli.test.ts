@@ -9,8 +9,11 @@ const root = path.resolve(__dirname, '..', '..');
 const cli = path.join(root, 'dist', 'cli.js');
 const golden = path.join(__dirname, 'golden', 'examples.json');
 
+/** An empty refresh cache folder, so that no cache on this machine changes what the CLI reports. */
+const noCache = mkdtempSync(path.join(tmpdir(), 'dl-lifecycle-nocache-'));
+
 function run(args: string[], cwd = root) {
-  const r = spawnSync(process.execPath, [cli, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  const r = spawnSync(process.execPath, [cli, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', DL_LIFECYCLE_CACHE_DIR: noCache } });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

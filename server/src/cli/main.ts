@@ -4,6 +4,8 @@
  * input, catalog or policy-file error (one line per problem on stderr).
  */
 import { CatalogError } from '../catalog/load';
+import { CATALOG_USAGE, runCatalog } from './commands/catalog';
+import { EXPLAIN_USAGE, runExplain } from './commands/explain';
 import { runScan, SCAN_USAGE } from './commands/scan';
 import type { CliIO } from './io';
 import { UsageError, VERSION } from './io';
@@ -18,20 +20,25 @@ AWS's published lifecycle policies.
 
 Commands:
   scan [paths...]         scan files and folders (default: the current folder) and report findings
+  explain <subject>       what the catalog and the rules say about one framework version or requirement
+  catalog status|update   show the catalog in force; refresh it from public sources (the only network use)
 
 Run 'dl-lifecycle <command> --help' for the options of a command.
   -h, --help              show this help
   -v, --version           show the version
 `;
 
-type Command = { usage: string; run: (args: string[], io: CliIO) => number };
+type Command = { usage: string; run: (args: string[], io: CliIO) => number | Promise<number> };
 const COMMANDS: Record<string, Command> = {
   scan: { usage: SCAN_USAGE, run: runScan },
+  explain: { usage: EXPLAIN_USAGE, run: runExplain },
+  catalog: { usage: CATALOG_USAGE, run: runCatalog },
 };
 
-export function main(argv: string[], io: CliIO): number {
+/** Runs one command line; resolves to the exit code (never rejects). */
+export async function main(argv: string[], io: CliIO): Promise<number> {
   try {
-    return dispatch(argv, io);
+    return await dispatch(argv, io);
   } catch (e) {
     if (e instanceof UsageError || e instanceof InputError || e instanceof CatalogError) {
       io.stderr(`dl-lifecycle: ${e.message}\n`);
@@ -42,7 +49,7 @@ export function main(argv: string[], io: CliIO): number {
   }
 }
 
-function dispatch(argv: string[], io: CliIO): number {
+function dispatch(argv: string[], io: CliIO): number | Promise<number> {
   const [first, ...rest] = argv;
   if (first === undefined) throw new UsageError(`missing command (see --help)`);
   if (first === '-h' || first === '--help' || first === 'help') {

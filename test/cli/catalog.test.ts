@@ -1,0 +1,102 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+
+const root = path.resolve(__dirname, '..', '..');
+const cli = path.join(root, 'dist', 'cli.js');
+
+/** Runs the built CLI without blocking this process (the test's HTTP server must keep answering). */
+function run(args: string[], cacheDir: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [cli, ...args], { cwd: root, env: { ...process.env, NO_COLOR: '1', DL_LIFECYCLE_CACHE_DIR: cacheDir, HTTPS_PROXY: '', HTTP_PROXY: '' } }, (error, stdout, stderr) => {
+      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+const SDK_PYTORCH = { training: { version_aliases: { '2.16': '2.16.0' }, versions: { '2.16.0': {} } } };
+const EOL_PYTHON = { result: { releases: [{ name: '3.15', releaseDate: '2026-10-01', eolFrom: '2031-10-31', latest: { name: '3.15.0' } }] } };
+
+describe('dl-lifecycle explain and catalog (built CLI)', () => {
+  let dir: string;
+  let base: string;
+  const server = createServer((req, res) => {
+    if (req.url === '/sdk/pytorch.json') res.end(JSON.stringify(SDK_PYTORCH));
+    else if (req.url?.startsWith('/sdk/')) res.end(JSON.stringify({ training: { versions: {} } }));
+    else if (req.url === '/eol/python/') res.end(JSON.stringify(EOL_PYTHON));
+    else if (req.url?.startsWith('/eol/')) res.end(JSON.stringify({ result: { releases: [{ name: 'x', eolFrom: '2030-01-01' }] } }));
+    else {
+      res.writeHead(500);
+      res.end();
+    }
+  });
+  before(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'dl-lifecycle-catalog-cli-'));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  after(() => {
+    server.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('explain prints what a hover says about a framework version, in text and JSON', async () => {
+    const text = await run(['explain', 'pytorch', '1.13', '--as-of', '2026-11-21'], dir);
+    assert.equal(text.code, 0, text.stderr);
+    assert.match(text.stdout, /^PyTorch 1\.13 \(pytorch 1\.13\)/);
+    assert.match(text.stdout, /End of patch\s+2024-10-28 \(754 days ago\)/);
+    assert.match(text.stdout, /warning end-of-patch: PyTorch 1\.13 reached end of patch on 2024-10-28/);
+    const json = await run(['explain', 'torch==2.13.0', '--as-of', '2026-11-21', '--format', 'json'], dir);
+    assert.equal(json.code, 0, json.stderr);
+    const e = JSON.parse(json.stdout);
+    assert.equal(e.kind, 'framework-version');
+    assert.equal(e.title, 'PyTorch 2.13');
+    assert.deepEqual(e.findings, [], 'PyTorch 2.13 is supported on 2026-11-21');
+    const bad = await run(['explain', 'caffe', '1.0'], dir);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /unknown framework 'caffe'/);
+  });
+
+  it('catalog status says there is no refreshed data, and flags a stale bundled catalog', async () => {
+    const fresh = await run(['catalog', 'status', '--as-of', '2026-11-21'], dir);
+    assert.equal(fresh.code, 0, fresh.stderr);
+    assert.match(fresh.stdout, /^Bundled catalog dated \d{4}-\d{2}-\d{2}/);
+    assert.match(fresh.stdout, /Refreshed data: none/);
+    const stale = await run(['catalog', 'status', '--as-of', '2027-12-31', '--format', 'json'], dir);
+    assert.equal(JSON.parse(stale.stdout).bundled.stale, true);
+  });
+
+  it('catalog update fetches from the configured URLs, writes the cache, and scan and explain use it', async () => {
+    const r = await run(['catalog', 'update', '--sagemaker-url', `${base}/sdk/`, '--endoflife-url', `${base}/eol/`], dir);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /updated SageMaker Python SDK image URI config/);
+    assert.ok(existsSync(path.join(dir, 'catalog-cache.json')));
+    const cache = JSON.parse(readFileSync(path.join(dir, 'catalog-cache.json'), 'utf8'));
+    assert.deepEqual(Object.keys(cache.entries).sort(), ['endoflife', 'sagemaker']);
+    const status = await run(['catalog', 'status', '--format', 'json'], dir);
+    assert.deepEqual(JSON.parse(status.stdout).refreshed.map((s: { source: string }) => s.source).sort(), ['endoflife', 'sagemaker']);
+    const known = await run(['explain', 'pytorch', '2.16', '--as-of', '2026-11-21', '--format', 'json'], dir);
+    assert.equal(known.code, 0, known.stderr);
+    assert.equal(JSON.parse(known.stdout).title, 'PyTorch 2.16', 'the refreshed SDK config taught the catalog PyTorch 2.16');
+    const bundledOnly = await run(['explain', 'pytorch', '2.16', '--as-of', '2026-11-21', '--format', 'json', '--no-cache'], dir);
+    assert.notEqual(JSON.parse(bundledOnly.stdout).title, undefined);
+    assert.match(JSON.parse(bundledOnly.stdout).status, /No release known to the catalog|No end-of-patch date/);
+  });
+
+  it('catalog update with a failing source exits 1 with one line per failure and keeps the cache', async () => {
+    const before = readFileSync(path.join(dir, 'catalog-cache.json'));
+    const r = await run(['catalog', 'update', '--sagemaker-url', `${base}/missing/`, '--endoflife-url', 'none', '--timeout', '2'], dir);
+    assert.equal(r.code, 1);
+    assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+    assert.match(r.stderr, /HTTP 500.*the last good data stays in force/);
+    assert.deepEqual(readFileSync(path.join(dir, 'catalog-cache.json')), before);
+    const usage = await run(['catalog', 'update', '--sagemaker-url', 'ftp://x'], dir);
+    assert.equal(usage.code, 2);
+    assert.match(usage.stderr, /--sagemaker-url must be an http\(s\) URL or 'none'/);
+  });
+});
