@@ -6,10 +6,12 @@ import { fileURLToPath } from 'node:url';
 import { writeCatalogJson } from './catalog-json.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-await esbuild.build({
-  entryPoints: [join(root, 'bench/run.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node18',
-  outfile: join(root, 'out/bench/run.js'), mainFields: ['module', 'main'], logLevel: 'warning',
+const bundle = (entry, outfile) => esbuild.build({
+  entryPoints: [join(root, entry)], bundle: true, platform: 'node', format: 'cjs', target: 'node18',
+  outfile: join(root, outfile), mainFields: ['module', 'main'], logLevel: 'warning',
 });
+await bundle('bench/run.ts', 'out/bench/run.js');
+await bundle('bench/catalogLoad.ts', 'out/bench/catalog-load.js');
 writeCatalogJson(root, join(root, 'out/bench/catalog.json'));
 const r = spawnSync(process.execPath, [join(root, 'out/bench/run.js')], { stdio: 'inherit', cwd: root });
 process.exit(r.status ?? 1);

@@ -11,19 +11,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { catalogHeader, check, DeriveError, fail, readCsv, readText, tomlString, tomlValue } from './lib.mjs';
 
 // ---------------------------------------------------------------------------
 // Failure helpers
-
-class CatalogError extends Error {}
-
-function fail(message) {
-  throw new CatalogError(message);
-}
-
-function check(condition, message) {
-  if (!condition) fail(message);
-}
 
 // ---------------------------------------------------------------------------
 // Dates (UTC, real calendar arithmetic)
@@ -95,51 +86,7 @@ function minorOf(v) {
 // ---------------------------------------------------------------------------
 // Input readers
 
-function readText(dir, rel) {
-  const file = path.join(dir, rel);
-  check(fs.existsSync(file), `missing input file: ${rel}`);
-  const text = fs.readFileSync(file, 'utf8');
-  check(text.trim().length > 0, `empty input file: ${rel}`);
-  return text;
-}
-
 // RFC 4180 CSV (quoted fields may hold commas, doubled quotes and newlines).
-function parseCsv(text, rel) {
-  const rows = [];
-  let row = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"') {
-        if (text[i + 1] === '"') { field += '"'; i++; } else quoted = false;
-      } else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') { row.push(field); field = ''; }
-    else if (c === '\n' || c === '\r') {
-      if (c === '\r' && text[i + 1] === '\n') i++;
-      row.push(field); field = '';
-      if (row.length > 1 || row[0] !== '') rows.push(row);
-      row = [];
-    } else field += c;
-  }
-  check(!quoted, `${rel}: unterminated quoted field`);
-  if (field !== '' || row.length) { row.push(field); rows.push(row); }
-  check(rows.length >= 2, `${rel}: no data rows`);
-  const header = rows[0];
-  return rows.slice(1).map((r, n) => {
-    check(r.length === header.length, `${rel}: data row ${n + 1} has ${r.length} fields, header has ${header.length}`);
-    return Object.fromEntries(header.map((h, i) => [h, r[i]]));
-  });
-}
-
-function readCsv(dir, rel, requiredColumns) {
-  const rows = parseCsv(readText(dir, rel), rel);
-  for (const col of requiredColumns) check(col in rows[0], `${rel}: missing column ${col}`);
-  return rows;
-}
-
 // legacy_support.yml: `<framework>:` followed by `- version/ga/eop` items.
 function parseLegacySupport(text, rel) {
   const out = {};
@@ -860,23 +807,6 @@ function minLegacyOrTable(table, fwId) {
 // ---------------------------------------------------------------------------
 // TOML output
 
-function tomlString(s) {
-  return '"' + String(s).replace(/[\\"\u0000-\u001f\u007f]/g, (c) => {
-    if (c === '\\') return '\\\\';
-    if (c === '"') return '\\"';
-    if (c === '\n') return '\\n';
-    if (c === '\t') return '\\t';
-    return '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0');
-  }) + '"';
-}
-
-function tomlValue(v) {
-  if (Array.isArray(v)) return '[' + v.map(tomlValue).join(', ') + ']';
-  if (typeof v === 'number') return String(v);
-  if (typeof v === 'object') return '{ ' + Object.entries(v).map(([k, x]) => `${k} = ${tomlValue(x)}`).join(', ') + ' }';
-  return tomlString(v);
-}
-
 function renderToml(c) {
   const out = [];
   out.push('# dl-lifecycle bundled lifecycle catalog (schema v1): PyTorch, TensorFlow, Apache MXNet.');
@@ -885,10 +815,7 @@ function renderToml(c) {
   out.push('# Do not hand-edit without updating the script (the next regeneration would undo the edit).');
   out.push('# Rules, sources and known conflicts: server/data/README.md.');
   out.push('');
-  out.push('[catalog]');
-  out.push('schema_version = 1');
-  out.push(`generated = ${tomlString(c.generated)}`);
-  out.push(`data_as_of = ${tomlString(c.dataAsOf)}`);
+  out.push(...catalogHeader(c.generated, c.dataAsOf));
   for (const id of c.sources) {
     const s = SOURCES[id];
     out.push('');
@@ -945,7 +872,7 @@ function main(argv) {
 try {
   main(process.argv.slice(2));
 } catch (e) {
-  if (e instanceof CatalogError) {
+  if (e instanceof DeriveError) {
     process.stderr.write(`derive-catalog: error: ${e.message}\n`);
     process.exit(1);
   }

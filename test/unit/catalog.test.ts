@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { loadBundledCatalog, parseCatalog, CatalogError } from '../../server/src/catalog/load';
+import { buildCatalog, loadBundledCatalog, parseCatalog, CatalogError, readBundledParts } from '../../server/src/catalog/load';
 import { addDays, daysBetween, isCalendarDay } from '../../server/src/dates';
 import { resolveAsOf } from '../../server/src/asOf';
 import { SYNTHETIC_TOML } from '../fixtures/catalog';
@@ -13,6 +13,35 @@ describe('bundled catalog', () => {
     assert.equal(catalog.frameworkVersions('pytorch')[0].version, '1.0');
     assert.equal(catalog.frameworkVersions('tensorflow')[0].version, '1.13');
     assert.equal(catalog.frameworkVersions('mxnet')[0].version, '1.4');
+  });
+
+  it('has every part (images, lifecycle, neuron), each valid, and parts validate on first use', () => {
+    assert.doesNotThrow(() => catalog.validateAllParts());
+    assert.ok(catalog.images?.isPublished('pytorch-training', '2.1.0-gpu-py310-cu121-ubuntu20.04-sagemaker'));
+    assert.equal(catalog.lifecycle?.pythonEol('py38')?.endOfLife, '2024-10-07');
+    assert.ok(catalog.neuron?.release('2.15.0'));
+    const broken = readBundledParts().parts;
+    const lazy = buildCatalog({ ...broken, neuron: { ...broken.neuron, releases: 'not a list' } });
+    assert.equal(lazy.frameworkVersion('pytorch', '1.13')?.endOfPatch, '2024-10-28', 'frameworks work without touching the other parts');
+    assert.throws(() => lazy.neuron, (e: unknown) => e instanceof CatalogError && /neuron\.toml: releases: /.test(e.message));
+    assert.throws(() => lazy.validateAllParts(), CatalogError);
+  });
+
+  it('derives the Hugging Face DLC lines (transformers × framework version) from the published tags', () => {
+    const lines = catalog.huggingFaceLines();
+    const line = lines.find((l) => l.repository === 'huggingface-pytorch-training' && l.frameworkVersion === '2.1.0' && l.transformersVersion === '4.36.0');
+    assert.ok(line, `no huggingface-pytorch-training 4.36.0 on PyTorch 2.1.0 among ${lines.length} lines`);
+    assert.equal(line.framework, 'pytorch');
+    assert.ok(line.tags.includes('2.1.0-transformers4.36.0-gpu-py310-cu121-ubuntu20.04'));
+    assert.ok(lines.some((l) => l.framework === 'tensorflow'));
+    assert.ok(lines.every((l) => l.tags.every((t) => t.includes(`transformers${l.transformersVersion}`))));
+  });
+
+  it('gives PyTorch 2.6 inference images their longer end of patch', () => {
+    const v26 = catalog.frameworkVersion('pytorch', '2.6')!;
+    assert.equal(catalog.endOfPatch(v26, 'training'), '2026-01-29');
+    assert.equal(catalog.endOfPatch(v26, 'inference'), '2026-06-30');
+    assert.equal(catalog.endOfPatch(catalog.frameworkVersion('pytorch', '2.5')!, 'inference'), catalog.frameworkVersion('pytorch', '2.5')!.endOfPatch);
   });
 
   it('holds the published and derived end-of-patch dates with their basis and source', () => {

@@ -6,7 +6,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { readBundledParts } from '../../server/src/catalog/load';
+import { buildCatalog, readBundledParts } from '../../server/src/catalog/load';
+import { overlayFromEndOfLife } from '../../server/src/catalog/refresh/endOfLife';
 import { FetchError, fetchText, proxyFromEnv } from '../../server/src/catalog/refresh/http';
 import { mergeParts } from '../../server/src/catalog/refresh/merge';
 import type { RefreshSources } from '../../server/src/catalog/refresh/sources';
@@ -189,14 +190,40 @@ describe('refresh building blocks', () => {
   });
 
   it('endoflife.date answers are read in the v1 and the older array shape', () => {
-    const v1 = { schema_version: '1.2.0', result: { name: 'python', releases: [{ name: '3.13', releaseDate: '2024-10-07', isEol: false, eolFrom: '2029-10-31', latest: { name: '3.13.9' } }] } };
-    assert.deepEqual(readEndOfLifeCycles(v1), [{ cycle: '3.13', released: '2024-10-07', endOfLife: '2029-10-31', endOfExtendedSupport: undefined, latest: '3.13.9' }]);
+    const v1 = { schema_version: '1.2.0', result: { name: 'python', releases: [{ name: '3.13', releaseDate: '2024-10-07', isEol: false, eoasFrom: '2026-10-01', eolFrom: '2029-10-31', latest: { name: '3.13.9' } }] } };
+    assert.deepEqual(readEndOfLifeCycles(v1), [
+      { cycle: '3.13', released: '2024-10-07', endOfLife: '2029-10-31', endOfActiveSupport: '2026-10-01', endOfExtendedSupport: undefined, latest: '3.13.9' },
+    ]);
     const old = [{ cycle: '20.04', releaseDate: '2020-04-23', eol: '2025-05-31', extendedSupport: '2030-04-02', latest: '20.04.6' }, { cycle: '4.10', eol: true }];
     assert.deepEqual(readEndOfLifeCycles(old).map((c) => [c.cycle, c.endOfLife, c.endOfExtendedSupport]), [
       ['20.04', '2025-05-31', '2030-04-02'],
       ['4.10', undefined, undefined],
     ]);
     assert.throws(() => readEndOfLifeCycles({ result: {} }), SourceShapeError);
+  });
+
+  it('endoflife.date cycles become lifecycle rows the bundled catalog accepts; untracked cycles are left out', () => {
+    const python = overlayFromEndOfLife('python', [{ cycle: '3.15', released: '2026-10-01', endOfLife: '2031-10-31', latest: '3.15.0' }, { cycle: '3.16', endOfLife: '2032-10-31' }], 'src');
+    assert.deepEqual(python.lifecycle.python, [{ version: '3.15', released: '2026-10-01', end_of_life: '2031-10-31', latest_patch: '3.15.0', source: 'src' }], 'a cycle without a release day is left out');
+    const ubuntu = overlayFromEndOfLife('ubuntu', [
+      { cycle: '26.04', released: '2026-04-23', endOfLife: '2031-05-29', endOfExtendedSupport: '2036-04-30' },
+      { cycle: '25.10', released: '2025-10-09', endOfLife: '2026-07-09' },
+      { cycle: '25.04', released: '2025-04-17', endOfLife: '2026-01-15' },
+    ], 'src');
+    assert.deepEqual((ubuntu.lifecycle.os as Array<{ version: string }>).map((r) => r.version), ['26.04'], 'interim releases are left out');
+    const al = overlayFromEndOfLife('amazon-linux', [
+      { cycle: '2023', released: '2023-03-15', endOfLife: '2029-06-30' },
+      { cycle: '2018.03', released: '2018-03-07', endOfLife: '2023-12-31' },
+      { cycle: '2017.09', released: '2017-09-01', endOfLife: '2023-12-31' },
+    ], 'src');
+    assert.deepEqual((al.lifecycle.os as Array<{ version: string }>).map((r) => r.version), ['2023', '1']);
+    const sourceDef = { sources: { src: { title: 'endoflife.date API (refreshed)' } } };
+    const overlay = mergeParts({}, { lifecycle: { ...python.lifecycle, ...sourceDef } });
+    const merged = mergeParts(mergeParts(readBundledParts().parts, overlay), { lifecycle: { os: [...(ubuntu.lifecycle.os as object[]), ...(al.lifecycle.os as object[])], ...sourceDef } });
+    const catalog = buildCatalog(merged);
+    assert.equal(catalog.lifecycle?.pythonEol('3.15')?.endOfLife, '2031-10-31');
+    assert.equal(catalog.lifecycle?.osEol('ubuntu26.04')?.endOfLife, '2031-05-29', 'the refreshed day replaces the bundled one');
+    assert.equal(catalog.lifecycle?.osEol('amzn2023')?.endOfLife, '2029-06-30');
   });
 
   it('an organisation catalog must say schema_version 1 and name known parts', () => {

@@ -10,7 +10,52 @@ import picomatch from 'picomatch';
 import { compare } from '@renovatebot/pep440';
 import type { CalendarDay } from '../dates';
 import { toEpochDay } from '../dates';
+import type { DlcImageIndex } from './images';
+import type { LifecycleFacts } from './lifecycle';
+import type { NeuronReleases } from './neuron';
 import type { CatalogFile, EndOfPatchBasis, SourceRow } from './schema';
+
+/**
+ * The parts of the catalog beyond frameworks, each given as a function that validates and indexes
+ * the part; it runs on first use, once (so that start-up pays only for the parts a session needs).
+ * A part is absent in a catalog built from `catalog.toml` alone (tests).
+ */
+export interface CatalogExtensions {
+  /** DLC repositories, published tags, tag schemes and registries (`images.toml`). */
+  images?: () => DlcImageIndex;
+  /** Python and OS end of life, retired things, DLAMI families (`lifecycle.toml`). */
+  lifecycle?: () => LifecycleFacts;
+  /** Neuron SDK releases, their packages and end-of-support announcements (`neuron.toml`). */
+  neuron?: () => NeuronReleases;
+}
+
+/** Runs a part's builder once and keeps its result. */
+function once<T>(build: (() => T) | undefined): () => T | undefined {
+  let done = false;
+  let value: T | undefined;
+  return () => {
+    if (!done) {
+      value = build?.();
+      done = true;
+    }
+    return value;
+  };
+}
+
+/**
+ * A Hugging Face DLC line: the images of one repository built for one transformers version on one
+ * framework version (`huggingface-pytorch-training` 4.36.0 on PyTorch 2.1.0). Its end of patch is
+ * its framework version's (the DLC support policy is stated per framework version).
+ */
+export interface HuggingFaceLine {
+  repository: string;
+  /** `pytorch` or `tensorflow`. */
+  framework: string;
+  frameworkVersion: string;
+  transformersVersion: string;
+  /** The published tags of the line. */
+  tags: string[];
+}
 
 /** A framework (PyTorch, TensorFlow, Apache MXNet) and how it is named in package managers. */
 export interface Framework {
@@ -76,8 +121,10 @@ export class Catalog {
   private readonly releaseLists = new Map<string, string[]>();
   private readonly supportedByDay = new Map<string, FrameworkVersion[]>();
   private readonly memo = new Map<string, unknown>();
+  private readonly parts: { images: () => DlcImageIndex | undefined; lifecycle: () => LifecycleFacts | undefined; neuron: () => NeuronReleases | undefined };
 
-  constructor(file: CatalogFile) {
+  constructor(file: CatalogFile, extensions: CatalogExtensions = {}) {
+    this.parts = { images: once(extensions.images), lifecycle: once(extensions.lifecycle), neuron: once(extensions.neuron) };
     this.generated = file.catalog.generated;
     this.dataAsOf = file.catalog.data_as_of;
     this.sources = file.sources;
@@ -173,6 +220,65 @@ export class Catalog {
       this.supportedByDay.set(key, list);
     }
     return list;
+  }
+
+  /** DLC repositories, published tags and registries; validated and indexed on first use. @throws CatalogError when the part is invalid */
+  get images(): DlcImageIndex | undefined {
+    return this.parts.images();
+  }
+
+  /** Python and OS end of life, retired things, DLAMI families; validated and indexed on first use. @throws CatalogError */
+  get lifecycle(): LifecycleFacts | undefined {
+    return this.parts.lifecycle();
+  }
+
+  /** Neuron SDK releases and announcements; validated and indexed on first use. @throws CatalogError */
+  get neuron(): NeuronReleases | undefined {
+    return this.parts.neuron();
+  }
+
+  /** Validates and indexes every part now (refresh and tests: a catalog must be whole before it is kept). @throws CatalogError */
+  validateAllParts(): void {
+    void this.images;
+    void this.lifecycle;
+    void this.neuron;
+  }
+
+  /**
+   * Framework version records as the rules see them: for a `job` of `inference`, a version's
+   * inference end of patch when the table gives one (PyTorch 2.6 inference images were supported
+   * longer than training images), else the common one.
+   */
+  endOfPatch(v: FrameworkVersion, job?: 'training' | 'inference'): CalendarDay | undefined {
+    return job === 'inference' && v.endOfPatchInference ? v.endOfPatchInference : v.endOfPatch;
+  }
+
+  /**
+   * The Hugging Face DLC lines (transformers version × framework version per repository), read
+   * from the published tags of the `huggingface-pytorch-*` and `huggingface-tensorflow-*`
+   * repositories; empty without image data. Sorted by repository, framework and transformers version.
+   */
+  huggingFaceLines(): readonly HuggingFaceLine[] {
+    return this.memoized('huggingface-lines', () => {
+      const lines = new Map<string, HuggingFaceLine>();
+      for (const repo of this.images?.repositories() ?? []) {
+        const m = /^huggingface-(pytorch|tensorflow)-/.exec(repo.name);
+        if (!m) continue;
+        for (const tag of repo.tags) {
+          const parts = this.images!.parseDlcTag(tag, repo.name);
+          const fv = parts?.frameworkVersion?.text;
+          const tv = parts?.transformersVersion?.text;
+          if (!fv || !tv) continue;
+          const key = `${repo.name}\u0000${fv}\u0000${tv}`;
+          const line = lines.get(key) ?? { repository: repo.name, framework: m[1], frameworkVersion: fv, transformersVersion: tv, tags: [] };
+          line.tags.push(tag);
+          lines.set(key, line);
+        }
+      }
+      return [...lines.values()].sort(
+        (a, b) => a.repository.localeCompare(b.repository) || compare(a.frameworkVersion, b.frameworkVersion) || compare(a.transformersVersion, b.transformersVersion),
+      );
+    });
   }
 
   /**

@@ -9,19 +9,17 @@ import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as toml from 'toml';
 import { Catalog } from './catalog';
+import { CatalogError, problemsError, schemaError } from './errors';
+import { parseImagesFile } from './images';
+import { parseLifecycleFile } from './lifecycle';
+import { parseNeuronFile } from './neuron';
 import type { CatalogParts } from './refresh/merge';
 import { catalogFileSchema } from './schema';
 
 /** The parts of the catalog, each a TOML file `server/data/<part>.toml`; `catalog` is required. */
 export const CATALOG_PARTS = ['catalog', 'images', 'lifecycle', 'neuron'] as const;
 
-/** A catalog that cannot be read or does not match the schema; `message` names the place. */
-export class CatalogError extends Error {
-  constructor(message: string, readonly location?: string) {
-    super(message);
-    this.name = 'CatalogError';
-  }
-}
+export { CatalogError } from './errors';
 
 /**
  * Parses and validates catalog TOML text.
@@ -47,23 +45,27 @@ export function parseToml(text: string, origin: string): Record<string, unknown>
 }
 
 /**
- * Validates catalog parts (as parsed, or merged with refreshed data) and builds the catalog.
+ * Validates catalog parts (as parsed, or merged with refreshed data) and builds the catalog. The
+ * frameworks part is validated now; the other parts on first use (see {@link Catalog.validateAllParts}).
  * @param origins names of the parts' files for messages (default `<part>.toml`)
  * @throws CatalogError naming the file and key path of the first problem
  */
 export function buildCatalog(parts: CatalogParts, origins: Partial<Record<string, string>> = {}): Catalog {
   const origin = origins.catalog ?? 'catalog.toml';
   if (!parts.catalog) throw new CatalogError(`${origin}: missing`);
-  return new Catalog(validateFrameworks(parts.catalog, origin));
+  const file = validateFrameworks(parts.catalog, origin);
+  const at = (part: string) => origins[part] ?? `${part}.toml`;
+  const { images, lifecycle, neuron } = parts;
+  return new Catalog(file, {
+    images: images ? () => parseImagesFile(images, at('images')) : undefined,
+    lifecycle: lifecycle ? () => parseLifecycleFile(lifecycle, at('lifecycle')) : undefined,
+    neuron: neuron ? () => parseNeuronFile(neuron, at('neuron')) : undefined,
+  });
 }
 
 function validateFrameworks(raw: unknown, origin: string) {
   const parsed = catalogFileSchema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const key = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '');
-    throw new CatalogError(`${origin}: ${key || '(root)'}: ${issue.message}`, key);
-  }
+  if (!parsed.success) throw schemaError(origin, parsed.error.issues[0]);
   const file = parsed.data;
   const frameworkIds = new Set(file.frameworks.map((f) => f.id));
   const problems: string[] = [];
@@ -85,7 +87,7 @@ function validateFrameworks(raw: unknown, origin: string) {
       if (!p.version.startsWith(`${v.version}.`)) problems.push(`${where}.patches[${j}]: ${p.version} is not a patch of ${v.version}`);
     });
   });
-  if (problems.length > 0) throw new CatalogError(`${origin}: ${problems[0]}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''}`, problems[0]);
+  if (problems.length > 0) throw problemsError(origin, problems);
   return file;
 }
 

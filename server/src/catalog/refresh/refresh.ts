@@ -140,7 +140,9 @@ export function loadCatalogWithCache(bundled: BundledParts, cacheFile: string | 
     return { catalog: plain(), problems: [`the catalog cache was not used: ${(e as Error).message}`] };
   }
   try {
-    return { catalog: buildCatalog(applyCache(bundled.parts, cache), bundled.origins), cache, problems: [] };
+    const catalog = buildCatalog(applyCache(bundled.parts, cache), bundled.origins);
+    catalog.validateAllParts(); // a cache that breaks any part is not used
+    return { catalog, cache, problems: [] };
   } catch (e) {
     return { catalog: plain(), problems: [`the catalog cache was not used: ${cacheFile}: ${(e as Error).message}`] };
   }
@@ -279,7 +281,7 @@ export async function refreshCatalog(options: RefreshOptions): Promise<RefreshRe
     }
     const candidate: CacheFile = { cache_version: 1, entries: { ...next.entries, [key]: { source: key, urls: result.urls, fetched: options.today, parts: result.parts } } };
     try {
-      buildCatalog(applyCache(options.bundled.parts, candidate), options.bundled.origins);
+      buildCatalog(applyCache(options.bundled.parts, candidate), options.bundled.origins).validateAllParts();
     } catch (e) {
       report.failed.push({ source: key, message: `${SOURCE_NAMES[key]}: the data does not fit the catalog: ${describe(e)}` });
       continue;

@@ -102,6 +102,8 @@ export interface EndOfLifeCycle {
   cycle: string;
   released?: CalendarDay;
   endOfLife?: CalendarDay;
+  /** End of active support (`eoas`, Python's end of bug fixes), when the product has one. */
+  endOfActiveSupport?: CalendarDay;
   /** End of extended support (`eoes`), when the product has one. */
   endOfExtendedSupport?: CalendarDay;
   latest?: string;
@@ -130,6 +132,7 @@ export function readEndOfLifeCycles(value: unknown): EndOfLifeCycle[] {
       cycle,
       released: dayOrUndefined(row.releaseDate),
       endOfLife: dayOrUndefined(row.eolFrom) ?? dayOrUndefined(row.eol),
+      endOfActiveSupport: dayOrUndefined(row.eoasFrom) ?? dayOrUndefined(row.support),
       endOfExtendedSupport: dayOrUndefined(row.eoesFrom) ?? dayOrUndefined(row.extendedSupport),
       latest,
     });
