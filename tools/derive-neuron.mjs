@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Derives server/data/neuron.toml (AWS Neuron SDK releases, the package versions each release
-// shipped, and Neuron end-of-support announcements) from the steering repository's
-// `shared/sources/` folder.
+// shipped, and Neuron end-of-support announcements) from a folder of collected public
+// source data (see server/data/README.md).
 //
 //   node tools/derive-neuron.mjs --sources <dir> [--generated YYYY-MM-DD] > server/data/neuron.toml
 //
@@ -511,7 +511,7 @@ function render({ generated, releases, spellings, pkgInstances, skipped, announc
   const pkgNames = [...spellings.keys()].sort();
   const nPkgVersions = releases.reduce((n, r) => n + [...r.packages.values()].reduce((m, p) => m + p.size, 0), 0);
   L.push('# dl-lifecycle bundled lifecycle catalog (schema v1): AWS Neuron SDK releases and announcements.');
-  L.push('# GENERATED FILE by tools/derive-neuron.mjs from the steering repository\'s `shared/sources/`:');
+  L.push('# GENERATED FILE by tools/derive-neuron.mjs from a folder of collected public source data (see server/data/README.md):');
   L.push('#   neuron-releases.csv, neuron-release-dates.csv, neuron-eos-announcements.csv, misc-eol-facts.csv.');
   L.push('# Regenerate: node tools/derive-neuron.mjs --sources <sources> --generated YYYY-MM-DD > server/data/neuron.toml');
   L.push('# Do not hand-edit (the next regeneration would undo the edit). Schema: server/src/catalog/neuronSchema.ts.');

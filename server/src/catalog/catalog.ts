@@ -17,7 +17,7 @@ import type { CatalogFile, EndOfPatchBasis, SourceRow } from './schema';
 
 /**
  * The parts of the catalog beyond frameworks, each given as a function that validates and indexes
- * the part; it runs on first use, once (so that start-up pays only for the parts a session needs).
+ * the part; it runs on first use, once (so that start-up pays only for the parts a run needs).
  * A part is absent in a catalog built from `catalog.toml` alone (tests).
  */
 export interface CatalogExtensions {
