@@ -1,6 +1,7 @@
 /**
  * The VS Code side of dl-lifecycle: starts the bundled language server (dist/server.js) over
- * Node IPC for requirements files, and contributes the "DL Lifecycle: Show Output" command.
+ * Node IPC for requirements files and policy files, watches policy files on disk, and contributes
+ * the "DL Lifecycle: Show Output" command.
  * All analysis happens in the server; this file is glue only.
  */
 import * as path from 'node:path';
@@ -11,12 +12,20 @@ import { COMMANDS, OUTPUT_CHANNEL, SETTINGS_SECTION } from '../../server/src/set
 
 let client: LanguageClient | undefined;
 
-/** Documents the server analyses: by language id, and by file name for editors that give them another language. */
+/**
+ * Documents the server reads: requirements files by language id, and by file name for editors that
+ * give them another language; policy files (`.dl-lifecycle.toml`, `pyproject.toml`) by file name,
+ * so that unsaved edits to them are validated live.
+ */
 export const DOCUMENT_SELECTOR = [
   { language: 'pip-requirements' },
   { scheme: 'file', pattern: '**/{requirements*.txt,*requirements*.txt,constraints*.txt,requirements.in,*.pip,requirements/*.txt}' },
   { scheme: 'untitled', language: 'pip-requirements' },
+  { scheme: 'file', pattern: '**/{.dl-lifecycle.toml,pyproject.toml}' },
 ];
+
+/** Policy files the server re-reads when they change on disk (workspace/didChangeWatchedFiles). */
+export const POLICY_FILE_GLOBS = ['**/.dl-lifecycle.toml', '**/pyproject.toml'];
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const output = vscode.window.createOutputChannel(OUTPUT_CHANNEL, { log: true });
@@ -30,7 +39,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   };
   const clientOptions: LanguageClientOptions = {
     documentSelector: DOCUMENT_SELECTOR,
-    synchronize: { configurationSection: SETTINGS_SECTION },
+    synchronize: {
+      configurationSection: SETTINGS_SECTION,
+      fileEvents: POLICY_FILE_GLOBS.map((glob) => {
+        const watcher = vscode.workspace.createFileSystemWatcher(glob);
+        context.subscriptions.push(watcher);
+        return watcher;
+      }),
+    },
     outputChannel: output,
     revealOutputChannelOn: RevealOutputChannelOn.Never,
     initializationOptions: { settings: vscode.workspace.getConfiguration(SETTINGS_SECTION) },

@@ -5,12 +5,14 @@
  */
 import type { Catalog } from './catalog/catalog';
 import type { CalendarDay } from './dates';
+import { daysBetween } from './dates';
 import type { Finding, Range, ScanResult, Severity, SeveritySetting } from './model';
 import type { RuleContext } from './rules/context';
 import { DEFAULT_WARNING_WINDOW_DAYS } from './rules/context';
 import { checkFrameworkPin } from './rules/frameworkVersion';
 import type { RuleId } from './rules/ruleIds';
 import { isRuleId, RULES } from './rules/ruleIds';
+import type { Escalation } from './policy/policyFile';
 import type { FileKind } from './scanners/fileKinds';
 import { applySuppressions, findDirectives } from './suppression';
 import { TextIndex } from './text';
@@ -20,6 +22,11 @@ export interface AnalysisOptions {
   asOf: CalendarDay;
   warningWindowDays?: number;
   severities?: Partial<Record<RuleId, SeveritySetting>>;
+  /**
+   * Per-rule escalation (policy file): a finding of the rule whose condition started
+   * (`Finding.since`) `afterDays` or more days before `asOf` gets severity `to`.
+   */
+  escalations?: Partial<Record<RuleId, Escalation>>;
 }
 
 /** The result of analysing one file. */
@@ -39,11 +46,23 @@ export function effectiveSeverity(rule: string, produced: Severity, severities: 
   return def === 'off' ? 'off' : produced;
 }
 
-/** Sets each finding's configured severity (the findings are fresh objects of this analysis) and drops those turned off. */
-function withSeverities(findings: Finding[], severities: Partial<Record<RuleId, SeveritySetting>>): Finding[] {
+/**
+ * The severity of a finding under an escalation: `escalation.to` from `afterDays` days after the
+ * day its condition started (`since`, a UTC calendar day) on, else `base`. A finding without a
+ * start day never escalates. Day 0 is `since` itself: with `afterDays` 30 and an end of patch on
+ * 2024-10-28, the finding escalates on 2024-11-27.
+ */
+export function escalatedSeverity(base: SeveritySetting, since: CalendarDay | undefined, escalation: Escalation | undefined, asOf: CalendarDay): SeveritySetting {
+  if (!escalation || since === undefined) return base;
+  return daysBetween(since, asOf) >= escalation.afterDays ? escalation.to : base;
+}
+
+/** Sets each finding's configured (and escalated) severity (the findings are fresh objects of this analysis) and drops those turned off. */
+function withSeverities(findings: Finding[], context: RuleContext, escalations: Partial<Record<RuleId, Escalation>>): Finding[] {
   const kept: Finding[] = [];
   for (const f of findings) {
-    const s = effectiveSeverity(f.rule, f.severity, severities);
+    let s = effectiveSeverity(f.rule, f.severity, context.severities);
+    if (isRuleId(f.rule)) s = escalatedSeverity(s, f.since, escalations[f.rule], context.asOf);
     if (s === 'off') continue;
     f.severity = s;
     kept.push(f);
@@ -75,11 +94,12 @@ export function analyzeText(text: string, path: string, kind: FileKind, catalog:
     if (ref.kind === 'framework-package-pin') raw.push(...checkFrameworkPin(ref, context));
   }
   // severities first, so that a rule turned off is not "suppressed" (and its directive reported unused)
-  const configured = withSeverities(raw, context.severities);
+  const escalations = options.escalations ?? {};
+  const configured = withSeverities(raw, context, escalations);
   const directives = findDirectives(scan.comments, scan.statements);
   let index: TextIndex | undefined; // only needed to delete unused directives
   const { findings, unused } = applySuppressions(configured, directives, (d) => removalRange((index ??= new TextIndex(text)), d.comment.range, d.comment.standalone));
-  const all = [...findings, ...withSeverities(unused, context.severities)];
+  const all = [...findings, ...withSeverities(unused, context, escalations)];
   all.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.rule.localeCompare(b.rule));
   return { kind, scan, findings: all, context };
 }

@@ -125,6 +125,12 @@ export interface Finding {
   /** The version the rule evaluated (the highest version a range allows). */
   version?: string;
   endOfPatch?: CalendarDay;
+  /**
+   * The UTC calendar day the finding's condition started, for rules that carry one (`end-of-patch`:
+   * the end-of-patch date; `discontinued`: the day the framework was retired; `superseded-patch`:
+   * the release date of the later patch). A policy file's escalation counts days from it.
+   */
+  since?: CalendarDay;
   /** Shared between findings of the same framework version and day: never mutate. */
   facts: readonly Fact[];
   fixes: Fix[];

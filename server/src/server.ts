@@ -3,7 +3,14 @@
  * Transport: stdio (`--stdio`) or Node IPC (`--node-ipc`), chosen by the command line as
  * vscode-languageserver does. Diagnostics are pushed on open and (debounced) on change;
  * hovers and code actions are computed from the same analysis.
+ *
+ * Each document is analysed under its nearest policy file (policy/find.ts, walking up to its
+ * workspace folder) merged with the settings (policy/precedence.ts); a document the policy
+ * excludes gets no diagnostics. A policy file's problems are published as diagnostics of the policy
+ * file (open or not), re-read live from an open editor buffer and on watched-file events, after
+ * which the open documents are validated again.
  */
+import type { Diagnostic } from 'vscode-languageserver/node';
 import {
   CodeActionKind,
   createConnection,
@@ -13,6 +20,7 @@ import {
   TextDocumentSyncKind,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import * as path from 'node:path';
 import { URI } from 'vscode-uri';
 import type { Analysis } from './analysis';
 import { analyzeText } from './analysis';
@@ -20,9 +28,13 @@ import { resolveAsOf } from './asOf';
 import type { Catalog } from './catalog/catalog';
 import { loadBundledCatalog } from './catalog/load';
 import { computeCodeActions, FIX_ALL_KIND } from './features/codeActions';
-import { toDiagnostic } from './features/diagnostics';
+import { policyProblemDiagnostic, toDiagnostic } from './features/diagnostics';
 import { computeDocumentLinks } from './features/documentLinks';
 import { computeHover } from './features/hover';
+import type { LoadedPolicy } from './policy/find';
+import { isExcluded, isInside, PolicyFinder, policyKindOfPath } from './policy/find';
+import { editorLayers, mergeLayers } from './policy/precedence';
+import { DEFAULT_WARNING_WINDOW_DAYS } from './rules/context';
 import type { FileKind } from './scanners/fileKinds';
 import { fileKindForLanguage, fileKindForPath } from './scanners/fileKinds';
 import type { Settings } from './settings';
@@ -39,6 +51,15 @@ let pullConfiguration = false;
 const reportedProblems = new Set<string>();
 const timers = new Map<string, NodeJS.Timeout>();
 const cache = new Map<string, { version: number; analysis: Analysis | undefined }>();
+const policies = new PolicyFinder();
+/** Diagnostics of each policy file (by URI) the server has read, as last published. */
+const policyDiagnostics = new Map<string, Diagnostic[]>();
+/** The valid content of each policy file as last read, to tell a real change from a re-read. */
+const lastPolicies = new Map<string, string>();
+const lastLoaded = new Map<string, LoadedPolicy>();
+/** Workspace folders as file-system paths: the nearest-policy walk stops at the one holding a document. */
+let workspaceFolders: string[] = [];
+let foldersChange = false;
 
 function log(message: string): void {
   connection.console.log(`[dl-lifecycle] ${message}`);
@@ -54,8 +75,35 @@ function kindOf(doc: TextDocument): FileKind | undefined {
   }
 }
 
-function asOf(): string {
-  return resolveAsOf(settings.asOf);
+/** The file-system path of a `file:` URI, else undefined (untitled documents have no policy). */
+function fsPathOf(uri: string): string | undefined {
+  try {
+    const u = URI.parse(uri);
+    return u.scheme === 'file' ? u.fsPath : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Records a policy file's content and problems, and publishes its diagnostics when they changed (and `publishNow`). */
+function notePolicy(loaded: LoadedPolicy, publishNow = true): void {
+  if (lastLoaded.get(loaded.file) === loaded) return; // the finder returns the same object while the file is unchanged
+  lastLoaded.set(loaded.file, loaded);
+  lastPolicies.set(loaded.file, JSON.stringify(loaded.policy));
+  const uri = URI.file(loaded.file).toString();
+  const diagnostics = loaded.problems.map(policyProblemDiagnostic);
+  const before = policyDiagnostics.get(uri);
+  if (before && JSON.stringify(before) === JSON.stringify(diagnostics)) return;
+  policyDiagnostics.set(uri, diagnostics);
+  if (publishNow) publish(uri);
+}
+
+/** The policy of a document: the nearest policy file up to the workspace folder that holds it (or the filesystem root). */
+function policyOf(file: string): LoadedPolicy | undefined {
+  const folder = workspaceFolders.filter((f) => isInside(f, file)).sort((a, b) => b.length - a.length)[0];
+  const loaded = policies.nearest(path.dirname(file), folder);
+  if (loaded) notePolicy(loaded);
+  return loaded;
 }
 
 /** Analyses a document once per version; an exception yields no analysis and one log line. */
@@ -66,11 +114,12 @@ function analyze(doc: TextDocument): Analysis | undefined {
   const kind = kindOf(doc);
   if (kind && catalog) {
     try {
-      analysis = analyzeText(doc.getText(), URI.parse(doc.uri).path, kind, catalog, {
-        asOf: asOf(),
-        warningWindowDays: settings.warningWindowDays,
-        severities: settings.severities,
-      });
+      const file = fsPathOf(doc.uri);
+      const policy = file === undefined ? undefined : policyOf(file);
+      if (!(file !== undefined && isExcluded(policy, file))) {
+        const options = mergeLayers(editorLayers(settings, policy?.policy), resolveAsOf(undefined), DEFAULT_WARNING_WINDOW_DAYS);
+        analysis = analyzeText(doc.getText(), URI.parse(doc.uri).path, kind, catalog, options);
+      }
     } catch (e) {
       log(`analysis of ${doc.uri} failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
     }
@@ -79,9 +128,44 @@ function analyze(doc: TextDocument): Analysis | undefined {
   return analysis;
 }
 
+/** Sends a URI's diagnostics: its analysis findings when it is open, and its problems when it is a policy file. */
+function publish(uri: string): void {
+  const doc = documents.get(uri);
+  const analysis = doc ? analyze(doc) : undefined;
+  const diagnostics = [...(analysis ? analysis.findings.map(toDiagnostic) : []), ...(policyDiagnostics.get(uri) ?? [])];
+  void connection.sendDiagnostics(doc ? { uri, version: doc.version, diagnostics } : { uri, diagnostics });
+}
+
 function validate(doc: TextDocument): void {
-  const analysis = analyze(doc);
-  void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: analysis ? analysis.findings.map(toDiagnostic) : [] });
+  const file = fsPathOf(doc.uri);
+  if (file !== undefined && policyKindOfPath(file)) rereadPolicy(file, doc.getText(), false);
+  publish(doc.uri);
+}
+
+/**
+ * Reads a policy file again (from `text`, an open buffer, or from disk when undefined), publishes
+ * its problems (unless the caller will) and, when its valid content changed, validates the other
+ * open documents again.
+ */
+function rereadPolicy(file: string, text: string | undefined, publishNow = true): void {
+  const uri = URI.file(file).toString();
+  let loaded: LoadedPolicy | undefined;
+  try {
+    policies.setOverlay(file, text);
+    loaded = policies.load(file);
+  } catch (e) {
+    log(`reading the policy file ${file} failed: ${String(e)}`);
+  }
+  const before = lastPolicies.get(file);
+  if (loaded) notePolicy(loaded, publishNow);
+  else {
+    lastPolicies.delete(file);
+    lastLoaded.delete(file);
+    if (policyDiagnostics.delete(uri) && publishNow) publish(uri);
+  }
+  if (lastPolicies.get(file) === before) return;
+  cache.clear();
+  for (const other of documents.all()) if (other.uri !== uri && !policyKindOfPath(fsPathOf(other.uri) ?? '')) schedule(other, 0);
 }
 
 function schedule(doc: TextDocument, delay: number): void {
@@ -125,6 +209,9 @@ function useSettings(raw: unknown): void {
 
 connection.onInitialize((params) => {
   pullConfiguration = params.capabilities.workspace?.configuration === true;
+  const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
+  workspaceFolders = folders.map(fsPathOf).filter((f): f is string => f !== undefined);
+  foldersChange = params.capabilities.workspace?.workspaceFolders === true;
   const init = params.initializationOptions as { settings?: unknown } | undefined;
   if (init?.settings) useSettings(init.settings);
   try {
@@ -138,6 +225,7 @@ connection.onInitialize((params) => {
       hoverProvider: true,
       documentLinkProvider: { resolveProvider: false },
       codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.SourceFixAll, FIX_ALL_KIND] },
+      workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
     },
     serverInfo: { name: 'dl-lifecycle', version: '0.1.0' },
   };
@@ -154,6 +242,34 @@ connection.onInitialized(() => {
     void connection.client.register(DidChangeConfigurationNotification.type, { section: SETTINGS_SECTION }).catch(() => undefined);
     void refreshSettings();
   }
+  if (foldersChange) {
+    connection.workspace.onDidChangeWorkspaceFolders((e) => {
+      const removed = new Set(e.removed.map((f) => fsPathOf(f.uri)));
+      workspaceFolders = [...workspaceFolders.filter((f) => !removed.has(f)), ...e.added.map((f) => fsPathOf(f.uri)).filter((f): f is string => f !== undefined)];
+      revalidateAll();
+    });
+  }
+});
+
+/** Forgets cached policy lookups and analyses and validates every open document again. */
+function revalidateAll(): void {
+  policies.invalidate();
+  cache.clear();
+  for (const doc of documents.all()) schedule(doc, 0);
+}
+
+// `.dl-lifecycle.toml` and `pyproject.toml` changed on disk (the client watches them): open buffers
+// keep their own text; the others are read again, and every open document is validated again
+connection.onDidChangeWatchedFiles((params) => {
+  let relevant = false;
+  for (const change of params.changes) {
+    const file = fsPathOf(change.uri);
+    if (file === undefined || !policyKindOfPath(file)) continue;
+    relevant = true;
+    if (documents.get(change.uri)) continue;
+    rereadPolicy(file, undefined);
+  }
+  if (relevant) revalidateAll();
 });
 
 connection.onDidChangeConfiguration((change) => {
@@ -168,7 +284,10 @@ documents.onDidClose((e) => {
   const t = timers.get(e.document.uri);
   if (t) clearTimeout(t);
   timers.delete(e.document.uri);
-  void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+  const file = fsPathOf(e.document.uri);
+  // a closed policy file falls back to its content on disk, whose problems stay visible
+  if (file !== undefined && policyKindOfPath(file)) rereadPolicy(file, undefined, false);
+  void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: policyDiagnostics.get(e.document.uri) ?? [] });
 });
 
 /** Answers a request from the document's analysis; no document, no analysis or an exception gives `empty` (and one log line). */

@@ -10,7 +10,9 @@ import { isRuleId, isSeveritySetting } from './rules/ruleIds';
 /** The configuration section, `dlLifecycle.*` in VS Code settings. */
 export const SETTINGS_SECTION = 'dlLifecycle';
 /** Command ids contributed by the extension. */
-export const COMMANDS = { showOutput: 'dlLifecycle.showOutput' } as const;
+export const COMMANDS = { showOutput: 'dlLifecycle.showOutput', refreshCatalog: 'dlLifecycle.refreshCatalog' } as const;
+/** Server notification: the catalog cache changed; reload the catalog and re-check open documents. */
+export const CATALOG_CHANGED_NOTIFICATION = 'dlLifecycle/catalogCacheChanged';
 /** Name of the output channel the client and server log to. */
 export const OUTPUT_CHANNEL = 'DL Lifecycle';
 /** The `source` of every diagnostic. */
@@ -22,9 +24,15 @@ export interface Settings {
   asOf?: string;
   warningWindowDays: number;
   severities: Partial<Record<RuleId, SeveritySetting>>;
+  /**
+   * `dlLifecycle.settingsOverridePolicyFile`: when true these settings win over a policy file's
+   * `as-of`, `warning-window-days` and `[rules]`; when false (default) the policy file wins for the
+   * keys it sets (policy/precedence.ts).
+   */
+  settingsOverridePolicyFile: boolean;
 }
 
-export const DEFAULT_SETTINGS: Settings = { asOf: undefined, warningWindowDays: 90, severities: {} };
+export const DEFAULT_SETTINGS: Settings = { asOf: undefined, warningWindowDays: 90, severities: {}, settingsOverridePolicyFile: false };
 
 /**
  * Reads the `dlLifecycle` settings object as the editor sends it. Invalid values are dropped
@@ -44,6 +52,10 @@ export function readSettings(raw: unknown): { settings: Settings; problems: stri
     const n = r.warningWindowDays;
     if (typeof n === 'number' && Number.isInteger(n) && n >= 0) settings.warningWindowDays = n;
     else problems.push(`${SETTINGS_SECTION}.warningWindowDays must be a whole number of days ≥ 0 (got ${JSON.stringify(n)}); using 90`);
+  }
+  if (r.settingsOverridePolicyFile !== undefined && r.settingsOverridePolicyFile !== null) {
+    if (typeof r.settingsOverridePolicyFile === 'boolean') settings.settingsOverridePolicyFile = r.settingsOverridePolicyFile;
+    else problems.push(`${SETTINGS_SECTION}.settingsOverridePolicyFile must be true or false (got ${JSON.stringify(r.settingsOverridePolicyFile)}); using false`);
   }
   if (r.rules !== undefined && r.rules !== null) {
     if (typeof r.rules !== 'object') problems.push(`${SETTINGS_SECTION}.rules must be an object`);

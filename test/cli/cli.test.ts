@@ -1,30 +1,12 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
+import { workspace as tempWorkspace } from '../fixtures/workspace';
+import { runCli as run } from './runCli';
 
-const root = path.resolve(__dirname, '..', '..');
-const cli = path.join(root, 'dist', 'cli.js');
 const golden = path.join(__dirname, 'golden', 'examples.json');
-
-/** An empty refresh cache folder, so that no cache on this machine changes what the CLI reports. */
-const noCache = mkdtempSync(path.join(tmpdir(), 'dl-lifecycle-nocache-'));
-
-function run(args: string[], cwd = root) {
-  const r = spawnSync(process.execPath, [cli, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', DL_LIFECYCLE_CACHE_DIR: noCache } });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-function workspace(files: Record<string, string>): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'dl-lifecycle-cli-'));
-  for (const [name, text] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
-    writeFileSync(path.join(dir, name), text);
-  }
-  return dir;
-}
+const workspace = (files: Record<string, string>) => tempWorkspace(files, 'dl-lifecycle-cli-');
 
 describe('dl-lifecycle scan (built CLI)', () => {
   it('matches the golden JSON report for examples/ at a fixed --as-of', () => {
@@ -33,7 +15,7 @@ describe('dl-lifecycle scan (built CLI)', () => {
     const actual = JSON.parse(r.stdout);
     if (process.env.UPDATE_GOLDEN) writeFileSync(golden, `${JSON.stringify(actual, null, 2)}\n`);
     assert.deepEqual(actual, JSON.parse(readFileSync(golden, 'utf8')));
-    assert.deepEqual(Object.keys(actual), ['asOf', 'catalog', 'files', 'references', 'findings']);
+    assert.deepEqual(Object.keys(actual), ['asOf', 'catalog', 'files', 'references', 'findings', 'policies']);
     assert.deepEqual(Object.keys(actual.references[0]), ['file', 'range', 'kind', 'subject', 'version', 'text']);
   });
 

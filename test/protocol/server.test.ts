@@ -2,80 +2,22 @@
  * Protocol tests: start the built server (dist/server.js) over stdio and speak LSP to it.
  */
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
   CodeActionKind,
   CodeActionRequest,
-  ConfigurationRequest,
-  createProtocolConnection,
   DidChangeTextDocumentNotification,
   DidOpenTextDocumentNotification,
   DocumentLinkRequest,
-  ExitNotification,
   HoverRequest,
-  InitializedNotification,
-  InitializeRequest,
-  PublishDiagnosticsNotification,
-  ShutdownRequest,
-  StreamMessageReader,
-  StreamMessageWriter,
   type CodeAction,
-  type ProtocolConnection,
-  type PublishDiagnosticsParams,
 } from 'vscode-languageserver-protocol/node';
 import { applyEdits } from '../../server/src/text';
+import type { Session } from './session';
+import { start, stop } from './session';
 
-const serverJs = path.resolve(__dirname, '..', '..', 'dist', 'server.js');
 const URI = 'file:///workspace/requirements.txt';
 const TEXT = 'numpy==1.26.4\ntorch==1.13.1  # pinned for the old model\ntensorflow>=2.21,<2.22\n';
-
-interface Session { proc: ChildProcess; conn: ProtocolConnection; diagnostics: PublishDiagnosticsParams[]; messages: string[]; next(uri: string, version?: number): Promise<PublishDiagnosticsParams> }
-
-async function start(configurationCapability: boolean, settings: Record<string, unknown>): Promise<Session> {
-  const proc = spawn(process.execPath, [serverJs, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const conn = createProtocolConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
-  const diagnostics: PublishDiagnosticsParams[] = [];
-  const waiters: Array<{ uri: string; version?: number; resolve: (p: PublishDiagnosticsParams) => void }> = [];
-  conn.onNotification(PublishDiagnosticsNotification.type, (p) => {
-    diagnostics.push(p);
-    for (const w of [...waiters]) {
-      if (w.uri === p.uri && (w.version === undefined || w.version === p.version)) {
-        waiters.splice(waiters.indexOf(w), 1);
-        w.resolve(p);
-      }
-    }
-  });
-  conn.onRequest(ConfigurationRequest.type, (params) => params.items.map(() => settings));
-  const messages: string[] = [];
-  conn.onNotification('window/logMessage', (p: { message: string }) => {
-    messages.push(p.message);
-  });
-  conn.onRequest('window/showMessageRequest', (p: { message: string }) => (messages.push(p.message), null));
-  conn.listen();
-  const init = await conn.sendRequest(InitializeRequest.type, {
-    processId: process.pid,
-    rootUri: 'file:///workspace',
-    capabilities: { workspace: { configuration: configurationCapability }, textDocument: { codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: [CodeActionKind.QuickFix] } } } } },
-    initializationOptions: configurationCapability ? {} : { settings },
-  });
-  assert.equal(init.capabilities.hoverProvider, true);
-  await conn.sendNotification(InitializedNotification.type, {});
-  const next = (uri: string, version?: number) =>
-    new Promise<PublishDiagnosticsParams>((resolve, reject) => {
-      const t = setTimeout(() => reject(new Error(`no diagnostics for ${uri} v${version}`)), 10_000);
-      waiters.push({ uri, version, resolve: (p) => (clearTimeout(t), resolve(p)) });
-    });
-  return { proc, conn, diagnostics, messages, next };
-}
-
-async function stop(s: Session): Promise<void> {
-  await s.conn.sendRequest(ShutdownRequest.type);
-  await s.conn.sendNotification(ExitNotification.type);
-  await new Promise<void>((resolve) => (s.proc.exitCode !== null ? resolve() : s.proc.once('exit', () => resolve())));
-  s.conn.dispose();
-}
 
 describe('language server over stdio', () => {
   let s: Session;

@@ -6,14 +6,20 @@ describe('settings', () => {
   it('reads asOf, the warning window and per-rule severities', () => {
     const { settings, problems } = readSettings({ asOf: '2027-01-31', warningWindowDays: 120, rules: { 'superseded-patch': { severity: 'off' }, 'end-of-patch': 'error' } });
     assert.deepEqual(problems, []);
-    assert.deepEqual(settings, { asOf: '2027-01-31', warningWindowDays: 120, severities: { 'superseded-patch': 'off', 'end-of-patch': 'error' } });
+    assert.deepEqual(settings, { asOf: '2027-01-31', warningWindowDays: 120, severities: { 'superseded-patch': 'off', 'end-of-patch': 'error' }, settingsOverridePolicyFile: false });
   });
   it('keeps the defaults for invalid values and names each problem', () => {
     const { settings, problems } = readSettings({ asOf: 'tomorrow', warningWindowDays: -3, rules: { nope: 'off', 'end-of-patch': { severity: 'fatal' } } });
-    assert.deepEqual(settings, { asOf: undefined, warningWindowDays: 90, severities: {} });
+    assert.deepEqual(settings, { asOf: undefined, warningWindowDays: 90, severities: {}, settingsOverridePolicyFile: false });
     assert.equal(problems.length, 4);
     assert.match(problems[0], /dlLifecycle\.asOf must be a calendar day/);
     assert.match(problems[2], /unknown rule 'nope'/);
+  });
+  it('reads settingsOverridePolicyFile, and keeps false for a value that is not a boolean', () => {
+    assert.equal(readSettings({ settingsOverridePolicyFile: true }).settings.settingsOverridePolicyFile, true);
+    const { settings, problems } = readSettings({ settingsOverridePolicyFile: 'yes' });
+    assert.equal(settings.settingsOverridePolicyFile, false);
+    assert.match(problems[0], /dlLifecycle\.settingsOverridePolicyFile must be true or false \(got "yes"\); using false/);
   });
   it('treats null and empty values as unset', () => {
     assert.deepEqual(readSettings({ asOf: null, warningWindowDays: null, rules: null }).problems, []);

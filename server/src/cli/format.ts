@@ -3,9 +3,13 @@ import type { Catalog } from '../catalog/catalog';
 import type { CalendarDay } from '../dates';
 import type { Severity } from '../model';
 import type { ScanRun } from './scan';
+import { displayPath } from './scan';
 
-/** The JSON report. Fields are only ever added, never renamed. */
-export function toJsonReport(run: ScanRun, asOf: CalendarDay, catalog: Catalog): unknown {
+/**
+ * The JSON report. Fields are only ever added, never renamed. `policies` lists the policy files
+ * the scan used (`file` relative to `cwd`), with what each sets and its problems (0-based LSP ranges).
+ */
+export function toJsonReport(run: ScanRun, asOf: CalendarDay, catalog: Catalog, cwd?: string): unknown {
   return {
     asOf,
     catalog: { generated: catalog.generated },
@@ -26,13 +30,23 @@ export function toJsonReport(run: ScanRun, asOf: CalendarDay, catalog: Catalog):
         fixes: x.fixes.map((fix) => ({ title: fix.title, edits: fix.edits })),
       })),
     ),
+    policies: run.policies.map((p) => ({
+      file: cwd === undefined ? p.file : displayPath(cwd, p.file),
+      kind: p.kind,
+      asOf: p.policy.asOf,
+      warningWindowDays: p.policy.warningWindowDays,
+      exclude: p.policy.exclude,
+      rules: p.policy.rules,
+      images: p.policy.images.map((m) => ({ pattern: m.pattern, framework: m.framework })),
+      problems: p.problems,
+    })),
   };
 }
 
 const COLORS: Record<Severity, string> = { error: '31', warning: '33', information: '36', hint: '90' };
 
-/** Grouped human output; ANSI colours when `color` is true. */
-export function toTextReport(run: ScanRun, asOf: CalendarDay, catalog: Catalog, color: boolean): string {
+/** Grouped human output; ANSI colours when `color` is true; the summary names the policy file used (relative to `cwd`). */
+export function toTextReport(run: ScanRun, asOf: CalendarDay, catalog: Catalog, color: boolean, cwd?: string): string {
   const paint = (code: string, s: string) => (color ? `\u001b[${code}m${s}\u001b[0m` : s);
   const out: string[] = [];
   const counts: Record<Severity, number> = { error: 0, warning: 0, information: 0, hint: 0 };
@@ -53,7 +67,10 @@ export function toTextReport(run: ScanRun, asOf: CalendarDay, catalog: Catalog, 
   if (run.notes.length) out.push('');
   const total = counts.error + counts.warning + counts.information + counts.hint;
   const parts = (Object.keys(counts) as Severity[]).filter((s) => counts[s] > 0).map((s) => `${counts[s]} ${s}${counts[s] === 1 || s === 'information' ? '' : 's'}`);
-  const summary = `${total} finding${total === 1 ? '' : 's'}${parts.length ? ` (${parts.join(', ')})` : ''} in ${run.files.length} file${run.files.length === 1 ? '' : 's'}, ${refs} reference${refs === 1 ? '' : 's'}; as of ${asOf}, catalog dated ${catalog.generated}`;
+  const days = run.asOfDays.length > 1 ? run.asOfDays.join(' / ') : asOf;
+  const used = new Set(run.files.map((f) => f.policy?.file).filter((p): p is string => p !== undefined));
+  const policy = used.size === 0 ? '' : used.size === 1 && cwd !== undefined ? `; policy ${displayPath(cwd, [...used][0])}` : `; ${used.size} policy file${used.size === 1 ? '' : 's'}`;
+  const summary = `${total} finding${total === 1 ? '' : 's'}${parts.length ? ` (${parts.join(', ')})` : ''} in ${run.files.length} file${run.files.length === 1 ? '' : 's'}, ${refs} reference${refs === 1 ? '' : 's'}; as of ${days}, catalog dated ${catalog.generated}${policy}`;
   out.push(total ? paint('1', summary) : paint('32', summary));
   return out.join('\n') + '\n';
 }

@@ -1,43 +1,134 @@
 /**
  * `dl-lifecycle scan`: finds the files of known kinds under the given paths, follows `-r`/`-c`
- * includes inside the workspace, analyses every file with the same core as the language server,
- * and returns plain data for the formatters.
+ * includes inside the workspace, analyses every file with the same core as the language server
+ * under its nearest policy file (policy/find.ts), and returns plain data for the formatters.
  */
 import { statSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Analysis, AnalysisOptions } from '../analysis';
 import { analyzeText } from '../analysis';
 import type { Catalog } from '../catalog/catalog';
+import type { CalendarDay } from '../dates';
+import type { LoadedPolicy } from '../policy/find';
+import { isExcluded, PolicyFinder } from '../policy/find';
+import type { ConfigLayer } from '../policy/precedence';
+import { mergeLayers, policyLayer } from '../policy/precedence';
+import { DEFAULT_WARNING_WINDOW_DAYS } from '../rules/context';
 import type { FileKind } from '../scanners/fileKinds';
 import { fileKindForPath } from '../scanners/fileKinds';
 import type { WalkNote } from '../workspace/walk';
 import { DEFAULT_MAX_FILE_BYTES, readTextFile, walk } from '../workspace/walk';
 
 /** One analysed file; `file` is relative to the current directory, with forward slashes. */
-export interface ScannedFile { file: string; absolute: string; analysis: Analysis }
+export interface ScannedFile {
+  file: string;
+  absolute: string;
+  analysis: Analysis;
+  /** The policy file the file was analysed under. */
+  policy?: LoadedPolicy;
+}
 
-export interface ScanRun { files: ScannedFile[]; notes: WalkNote[] }
+/** A scan's result. */
+export interface ScanRun {
+  files: ScannedFile[];
+  notes: WalkNote[];
+  /** Every policy file the scan consulted (for a file or a folder), by path; each with its problems. */
+  policies: LoadedPolicy[];
+  /** The evaluation days the files were analysed at, ascending (several when policy files set different `as-of`). */
+  asOfDays: CalendarDay[];
+}
+
+/**
+ * Where the policy of each file comes from: the nearest policy file (walking up to the filesystem
+ * root), one given file for everything, or none.
+ */
+export type PolicyChoice = { mode: 'nearest' } | { mode: 'file'; file: string } | { mode: 'none' };
 
 /** A path given on the command line that does not exist (exit code 2). */
 export class InputError extends Error {}
 
+/**
+ * Options of a scan. `asOf` and `warningWindowDays` are the values when neither a policy file nor
+ * `commandLine` sets them (today, 90); `commandLine` holds what was given explicitly on the command
+ * line, which wins over a policy file.
+ */
 export interface ScanOptions extends AnalysisOptions {
+  /** Default `{ mode: 'none' }`. */
+  policy?: PolicyChoice;
+  /** Options given explicitly (`--as-of`, `--warning-window`): they override a policy file. */
+  commandLine?: ConfigLayer;
   exclude?: string[];
   maxFileBytes?: number;
   /** Directory that relative output paths and the workspace boundary are measured from. */
   cwd: string;
 }
 
-function display(cwd: string, abs: string): string {
+/** A path as the CLI prints it: relative to `cwd` (the file name when it is `cwd` itself), forward slashes. */
+export function displayPath(cwd: string, abs: string): string {
   const rel = path.relative(cwd, abs) || path.basename(abs);
   return rel.split(path.sep).join('/');
 }
 
+/** The policy of each folder, and the analysis options of each policy, for one scan. */
+class ScanPolicies {
+  private readonly finder = new PolicyFinder();
+  private readonly fixed: LoadedPolicy | undefined;
+  private readonly options = new Map<LoadedPolicy | undefined, AnalysisOptions>();
+  readonly consulted = new Set<LoadedPolicy>();
+
+  /** @throws InputError when a `--policy` file does not exist or holds no policy */
+  constructor(private readonly scan: ScanOptions) {
+    const choice = scan.policy ?? { mode: 'none' };
+    if (choice.mode === 'file') {
+      const file = path.resolve(scan.cwd, choice.file);
+      this.fixed = this.finder.load(file);
+      if (!this.fixed) {
+        const exists = statSync(file, { throwIfNoEntry: false })?.isFile();
+        throw new InputError(exists ? `--policy ${choice.file}: no [tool.dl-lifecycle] table in it` : `--policy ${choice.file}: no such file`);
+      }
+      this.consulted.add(this.fixed);
+    }
+  }
+
+  /** The policy that governs the entries of `folder` (absolute); files do not change during a scan, so each folder is looked up once. */
+  of(folder: string): LoadedPolicy | undefined {
+    if (this.byFolder.has(folder)) return this.byFolder.get(folder);
+    const choice = this.scan.policy ?? { mode: 'none' };
+    const found = choice.mode === 'file' ? this.fixed : choice.mode === 'nearest' ? this.finder.nearest(folder) : undefined;
+    if (found) this.consulted.add(found);
+    this.byFolder.set(folder, found);
+    return found;
+  }
+  private readonly byFolder = new Map<string, LoadedPolicy | undefined>();
+
+  /** The policy's `exclude` leaves out a walked file, or a folder (judged by the folder's own nearest policy). */
+  skips(absolute: string, isDirectory: boolean): boolean {
+    return isExcluded(this.of(isDirectory ? absolute : path.dirname(absolute)), absolute, isDirectory);
+  }
+
+  /** Analysis options under a policy: command line > policy file > defaults. */
+  optionsFor(policy: LoadedPolicy | undefined): AnalysisOptions {
+    let o = this.options.get(policy);
+    if (!o) {
+      const { asOf, warningWindowDays, severities, escalations } = this.scan;
+      o = policy || this.scan.commandLine
+        ? mergeLayers([{ rules: Object.fromEntries(Object.entries(severities ?? {}).map(([id, severity]) => [id, { severity }])) }, policyLayer(policy?.policy), this.scan.commandLine ?? {}], asOf, warningWindowDays ?? DEFAULT_WARNING_WINDOW_DAYS)
+        : { asOf, warningWindowDays, severities, escalations };
+      this.options.set(policy, o);
+    }
+    return o;
+  }
+}
+
 /**
- * Scans paths (files or directories).
- * @throws InputError when a path does not exist
+ * Scans paths (files or directories). Walked files are analysed under their policy (see
+ * {@link PolicyChoice}) and left out when its `exclude` matches them; files named on the command line
+ * and included files (`-r`) are always analysed.
+ * @throws InputError when a path does not exist, or a `--policy` file does not exist or holds no policy
  */
 export function scanPaths(paths: string[], catalog: Catalog, options: ScanOptions): ScanRun {
+  const policies = new ScanPolicies(options);
+  const usePolicies = (options.policy ?? { mode: 'none' }).mode !== 'none';
   const notes: WalkNote[] = [];
   const queue: Array<{ abs: string; kind: FileKind; root: string }> = [];
   const maxBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
@@ -50,13 +141,13 @@ export function scanPaths(paths: string[], catalog: Catalog, options: ScanOption
       throw new InputError(`no such file or directory: ${p}`);
     }
     if (st.isDirectory()) {
-      const w = walk(abs, { exclude: options.exclude });
-      notes.push(...w.notes.map((n) => ({ path: display(options.cwd, path.join(abs, n.path)), message: n.message })));
+      const w = walk(abs, { exclude: options.exclude, skip: usePolicies ? (p, isDir) => policies.skips(p, isDir) : undefined });
+      notes.push(...w.notes.map((n) => ({ path: displayPath(options.cwd, path.join(abs, n.path)), message: n.message })));
       for (const f of w.files) queue.push({ abs: f.absolute, kind: f.kind, root: abs });
     } else {
       const kind = fileKindForPath(abs);
       if (!kind) {
-        notes.push({ path: display(options.cwd, abs), message: 'skipped: not a file kind dl-lifecycle reads' });
+        notes.push({ path: displayPath(options.cwd, abs), message: 'skipped: not a file kind dl-lifecycle reads' });
         continue;
       }
       queue.push({ abs, kind, root: path.dirname(abs) });
@@ -70,17 +161,18 @@ export function scanPaths(paths: string[], catalog: Catalog, options: ScanOption
     seen.add(item.abs);
     const read = readTextFile(item.abs, maxBytes);
     if ('skipped' in read) {
-      notes.push({ path: display(options.cwd, item.abs), message: read.skipped });
+      notes.push({ path: displayPath(options.cwd, item.abs), message: read.skipped });
       continue;
     }
-    const analysis = analyzeText(read.text, item.abs, item.kind, catalog, options);
-    files.push({ file: display(options.cwd, item.abs), absolute: item.abs, analysis });
+    const policy = usePolicies ? policies.of(path.dirname(item.abs)) : undefined;
+    const analysis = analyzeText(read.text, item.abs, item.kind, catalog, policies.optionsFor(policy));
+    files.push({ file: displayPath(options.cwd, item.abs), absolute: item.abs, analysis, policy });
     for (const inc of analysis.scan.includes) {
       const target = path.resolve(path.dirname(item.abs), inc.path);
       const fromRoot = path.relative(item.root, target);
       const inside = !fromRoot.startsWith('..') && !path.isAbsolute(fromRoot);
       if (!inside) {
-        notes.push({ path: display(options.cwd, item.abs), message: `include ${inc.path} is outside the workspace; not followed` });
+        notes.push({ path: displayPath(options.cwd, item.abs), message: `include ${inc.path} is outside the workspace; not followed` });
         continue;
       }
       let exists = false;
@@ -90,7 +182,7 @@ export function scanPaths(paths: string[], catalog: Catalog, options: ScanOption
         /* reported below */
       }
       if (!exists) {
-        notes.push({ path: display(options.cwd, item.abs), message: `include ${inc.path} not found` });
+        notes.push({ path: displayPath(options.cwd, item.abs), message: `include ${inc.path} not found` });
         continue;
       }
       // an included file is read as the kind that includes it, whatever its name (`-r deps/base.in`)
@@ -98,5 +190,8 @@ export function scanPaths(paths: string[], catalog: Catalog, options: ScanOption
     }
   }
   files.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
-  return { files, notes };
+  const consulted = [...policies.consulted].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  const days = new Set(files.map((f) => f.analysis.context.asOf));
+  if (days.size === 0) days.add(options.commandLine?.asOf ?? options.asOf);
+  return { files, notes, policies: consulted, asOfDays: [...days].sort() };
 }

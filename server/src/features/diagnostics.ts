@@ -1,7 +1,8 @@
 /** Findings → LSP diagnostics. */
 import { Diagnostic, DiagnosticSeverity, DiagnosticTag } from 'vscode-languageserver';
 import type { Finding, Severity } from '../model';
-import { ruleDocsUrl } from '../rules/ruleIds';
+import type { PolicyProblem } from '../policy/policyFile';
+import { DOCS_BASE, ruleDocsUrl } from '../rules/ruleIds';
 import { DIAGNOSTIC_SOURCE } from '../settings';
 
 const SEVERITY: Record<Severity, DiagnosticSeverity> = {
@@ -23,4 +24,21 @@ export function toDiagnostic(f: Finding): Diagnostic {
   };
   if (f.rule === 'unused-suppression') d.tags = [DiagnosticTag.Unnecessary];
   return d;
+}
+
+/** Where the policy file is documented (linked from its diagnostics). */
+export const POLICY_DOCS_URL = new URL('../policy-file.md', DOCS_BASE).href;
+/** The diagnostic code of a problem in a policy file. */
+export const POLICY_FILE_CODE = 'policy-file';
+
+/** A policy-file problem as a diagnostic of the policy file: an error, code `policy-file`, source `dl-lifecycle`. */
+export function policyProblemDiagnostic(p: PolicyProblem): Diagnostic {
+  return {
+    range: p.range,
+    severity: DiagnosticSeverity.Error,
+    code: POLICY_FILE_CODE,
+    codeDescription: { href: POLICY_DOCS_URL },
+    source: DIAGNOSTIC_SOURCE,
+    message: p.message,
+  };
 }

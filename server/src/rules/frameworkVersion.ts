@@ -10,7 +10,8 @@
 import { compare, explain, maxSatisfying, valid } from '@renovatebot/pep440';
 import type { Framework, FrameworkVersion, PatchRelease } from '../catalog/catalog';
 import { compareMinor, minorOf } from '../catalog/catalog';
-import { addDays, daysBetween, toEpochDay } from '../dates';
+import type { CalendarDay } from '../dates';
+import { addDays, daysBetween, isCalendarDay, toEpochDay } from '../dates';
 import { packagePinEdits } from '../fixes/packagePin';
 import type { Fact, Finding, Fix, Reference, Severity } from '../model';
 import type { RuleContext } from './context';
@@ -149,8 +150,8 @@ function bumpFixes(ref: Reference, ev: VersionEvaluation, ctx: RuleContext): Fix
   return fixes;
 }
 
-function finding(rule: RuleId, severity: Severity, message: string, ref: Reference, ev: VersionEvaluation, ctx: RuleContext, fixes: Fix[] = []): Finding {
-  return {
+function finding(rule: RuleId, severity: Severity, message: string, ref: Reference, ev: VersionEvaluation, ctx: RuleContext, fixes: Fix[] = [], since?: CalendarDay): Finding {
+  const f: Finding = {
     rule,
     severity,
     message,
@@ -162,6 +163,15 @@ function finding(rule: RuleId, severity: Severity, message: string, ref: Referen
     fixes,
     reference: ref,
   };
+  if (since !== undefined) f.since = since;
+  return f;
+}
+
+/** A catalog day as a calendar day: `2023-09-14` as is, a month `2023-09` as its first day, anything else undefined. */
+function dayOf(text: string | undefined): CalendarDay | undefined {
+  if (text === undefined) return undefined;
+  if (isCalendarDay(text)) return text;
+  return /^\d{4}-\d{2}$/.test(text) && isCalendarDay(`${text}-01`) ? `${text}-01` : undefined;
 }
 
 function defaultSeverity(rule: RuleId): Severity {
@@ -178,7 +188,7 @@ export function checkFrameworkPin(ref: Reference, ctx: RuleContext): Finding[] {
   if (!ev) return [];
   const out: Finding[] = [];
   const fw = ev.framework;
-  if (fw.discontinued) out.push(finding('discontinued', defaultSeverity('discontinued'), msg.discontinuedMessage(fw), ref, ev, ctx));
+  if (fw.discontinued) out.push(finding('discontinued', defaultSeverity('discontinued'), msg.discontinuedMessage(fw), ref, ev, ctx, [], dayOf(fw.discontinued.on)));
   if (ev.unresolved === 'unpinned') {
     out.push(finding('unpinned', defaultSeverity('unpinned'), msg.unpinnedMessage(fw, ref.pin.name), ref, ev, ctx));
     return out;
@@ -212,7 +222,7 @@ export function checkFrameworkPin(ref: Reference, ctx: RuleContext): Finding[] {
   }
   const left = daysBetween(ctx.asOf, v.endOfPatch);
   if (left < 0) {
-    out.push(finding('end-of-patch', defaultSeverity('end-of-patch'), msg.endOfPatchMessage(fw, v, -left, ctx.catalog), ref, ev, ctx, bumpFixes(ref, ev, ctx)));
+    out.push(finding('end-of-patch', defaultSeverity('end-of-patch'), msg.endOfPatchMessage(fw, v, -left, ctx.catalog), ref, ev, ctx, bumpFixes(ref, ev, ctx), v.endOfPatch));
     return out;
   }
   if (left <= ctx.warningWindowDays) {
@@ -224,7 +234,7 @@ export function checkFrameworkPin(ref: Reference, ctx: RuleContext): Finding[] {
     const fixes: Fix[] = edits
       ? [{ title: msg.bumpTitle(ref.pin.name, latest.version, 'latest-patch', fw, ref.pin.hasHashes), edits, safe: !ref.pin.hasHashes, preferred: true, targetVersion: latest.version }]
       : [];
-    out.push(finding('superseded-patch', defaultSeverity('superseded-patch'), msg.supersededMessage(fw, ev.resolved!, latest.version, latest.released, latest.dateKind), ref, ev, ctx, fixes));
+    out.push(finding('superseded-patch', defaultSeverity('superseded-patch'), msg.supersededMessage(fw, ev.resolved!, latest.version, latest.released, latest.dateKind), ref, ev, ctx, fixes, dayOf(latest.released)));
   }
   return out;
 }

@@ -22,6 +22,8 @@ export interface WalkNote { path: string; message: string }
 export interface WalkOptions {
   /** Globs over root-relative paths to leave out (`legacy/**`). */
   exclude?: string[];
+  /** Leaves out more entries by their absolute path (a policy file's `exclude`); a folder left out is not entered. */
+  skip?: (absolute: string, isDirectory: boolean) => boolean;
 }
 
 /**
@@ -71,10 +73,11 @@ export function walk(root: string, options: WalkOptions = {}): { files: WalkedFi
       const isDir = e.isDirectory();
       if (isIgnored(scoped, childRel, isDir) || excluded(childRel) || (isDir && excluded(`${childRel}/`))) continue;
       const abs = path.join(dir, e.name);
-      if (isDir) visit(abs, childRel, scoped);
-      else if (e.isFile()) {
+      if (isDir) {
+        if (!options.skip?.(abs, true)) visit(abs, childRel, scoped);
+      } else if (e.isFile()) {
         const kind = fileKindForPath(childRel);
-        if (kind) files.push({ absolute: abs, relative: childRel, kind });
+        if (kind && !options.skip?.(abs, false)) files.push({ absolute: abs, relative: childRel, kind });
       }
     }
   };
