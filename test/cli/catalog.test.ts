@@ -62,6 +62,38 @@ describe('dl-lifecycle explain and catalog (built CLI)', () => {
     assert.match(bad.stderr, /unknown framework 'caffe'/);
   });
 
+  it('explain reads a DLC image URI: registry, published tag, its parts, Python/OS end of life, framework lifecycle, nearest supported tags', async () => {
+    const uri = '763104351884.dkr.ecr.us-east-1.amazonaws.com/pytorch-training:2.1.0-gpu-py310-cu121-ubuntu20.04-sagemaker';
+    const r = await run(['explain', uri, '--as-of', '2026-11-21', '--format', 'json'], dir);
+    assert.equal(r.code, 0, r.stderr);
+    const e = JSON.parse(r.stdout);
+    assert.equal(e.kind, 'dlc-image');
+    const fact = (label: string) => e.facts.find((f: { label: string }) => f.label === label)?.value as string | undefined;
+    assert.equal(fact('Registry'), '763104351884 serves DLC images in us-east-1');
+    assert.match(fact('Published') ?? '', /^yes/);
+    assert.match(fact('Tag parts') ?? '', /frameworkVersion 2\.1\.0, processor gpu, python py310, cuda cu121, os ubuntu20\.04, platform sagemaker/);
+    assert.match(fact('Python 3.10') ?? '', /end of life 2026-10-31 \(past\)/);
+    assert.match(fact('End of patch') ?? '', /^2024-10-04/);
+    assert.match(fact('Nearest supported tags') ?? '', /-gpu-py3\d+-cu\d+-ubuntu\d+\.\d+-sagemaker/);
+    assert.deepEqual(e.findings.map((f: { rule: string }) => f.rule), ['end-of-patch']);
+    const wrongAccount = await run(['explain', uri.replace('us-east-1', 'ap-east-1'), '--as-of', '2026-11-21', '--format', 'json'], dir);
+    assert.match(JSON.parse(wrongAccount.stdout).facts[0].value, /ap-east-1's DLC account is 871362719292, not 763104351884/);
+    const unpublished = await run(['explain', uri.replace('2.1.0-gpu', '2.1.7-gpu'), '--as-of', '2026-11-21', '--format', 'json'], dir);
+    assert.match(JSON.parse(unpublished.stdout).facts.find((f: { label: string }) => f.label === 'Published').value, /^no/);
+  });
+
+  it('explain reads a Neuron package pin: its SDK release, what ships with it, and announcements', async () => {
+    const r = await run(['explain', 'torch-neuronx==2.1.2.2.3.0', '--as-of', '2026-11-21', '--format', 'json'], dir);
+    assert.equal(r.code, 0, r.stderr);
+    const e = JSON.parse(r.stdout);
+    assert.equal(e.kind, 'neuron-package');
+    const fact = (label: string) => e.facts.find((f: { label: string }) => f.label === label)?.value as string | undefined;
+    assert.equal(fact('Framework part'), 'pytorch 2.1.2 (Neuron part 2.3.0)');
+    assert.equal(fact('Neuron SDK releases'), '2.20.0 (2024-09-16)');
+    assert.match(e.status, /Belongs to Neuron 2\.20\.0; the latest release is 2\.32\.0/);
+    assert.ok(e.facts.some((f: { value: string }) => /end of support for PyTorch 2\.1/i.test(f.value)));
+  });
+
   it('catalog status says there is no refreshed data, and flags a stale bundled catalog', async () => {
     const fresh = await run(['catalog', 'status', '--as-of', '2026-11-21'], dir);
     assert.equal(fresh.code, 0, fresh.stderr);

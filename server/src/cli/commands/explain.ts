@@ -4,6 +4,9 @@
  *
  * - a framework and version: `pytorch 1.13`, `tensorflow 2.16.1`, `mxnet 1.9`;
  * - a requirement: `torch==2.1.0`, `tensorflow>=2.14,<2.16`;
+ * - a DLC image URI: `763104351884.dkr.ecr.us-east-1.amazonaws.com/pytorch-training:2.1.0-gpu-py310-cu121-ubuntu20.04-sagemaker`,
+ *   `public.ecr.aws/neuron/pytorch-inference-neuronx:2.9.0-neuronx-py312-sdk2.31.1-ubuntu24.04`;
+ * - a Neuron package pin: `torch-neuronx==2.1.2.2.3.0`, `neuronx-cc==2.15.128.0`.
  *
  * Exit codes: 0 explained, 2 usage error or a subject the catalog does not know.
  */
@@ -11,7 +14,7 @@ import { parseArgs } from 'node:util';
 import { analyzeText } from '../../analysis';
 import { resolveAsOf } from '../../asOf';
 import type { Catalog, Framework } from '../../catalog/catalog';
-import { normalizePackageName } from '../../catalog/catalog';
+import { minorOf, normalizePackageName } from '../../catalog/catalog';
 import type { Fact } from '../../model';
 import { describeReference } from '../../rules/describe';
 import { fileKindById } from '../../scanners/fileKinds';
@@ -27,6 +30,8 @@ hover gives in the editor.
 Subjects:
   <framework> <version>   pytorch 1.13 · tensorflow 2.16.1 · mxnet 1.9 (a major.minor means its newest patch)
   <requirement>           torch==2.1.0 · 'tensorflow>=2.14,<2.16'
+  <image URI>             763104351884.dkr.ecr.us-east-1.amazonaws.com/pytorch-training:2.1.0-gpu-py310-cu121-ubuntu20.04-sagemaker
+  <Neuron package pin>    torch-neuronx==2.1.2.2.3.0
 
 Options:
   --as-of YYYY-MM-DD      evaluation day (default: today, UTC)
@@ -38,7 +43,7 @@ ${CATALOG_OPTIONS_USAGE}  -h, --help              show this help
 /** What `explain` found out, for both output formats. */
 export interface Explanation {
   subject: string;
-  kind: 'framework-version';
+  kind: 'framework-version' | 'dlc-image' | 'neuron-package';
   title: string;
   status?: string;
   facts: Fact[];
@@ -74,8 +79,18 @@ function requirementFor(catalog: Catalog, args: string[]): string | undefined {
  */
 export function explain(args: string[], catalog: Catalog, asOf: string, warningWindowDays: number): Explanation {
   const subject = args.join(' ');
+  if (args.length === 1) {
+    const image = explainImage(args[0], catalog, asOf, warningWindowDays);
+    if (image) return image;
+    const neuron = explainNeuronPin(args[0], catalog, asOf);
+    if (neuron) return neuron;
+  }
   const line = requirementFor(catalog, args);
-  if (line === undefined) throw new UsageError(`cannot explain '${subject}': give a framework and version (pytorch 1.13) or a requirement (torch==2.1.0)`);
+  if (line === undefined) throw new UsageError(`cannot explain '${subject}': give a framework and version (pytorch 1.13), a requirement (torch==2.1.0), a DLC image URI or a Neuron package pin`);
+  return explainRequirement(subject, line, catalog, asOf, warningWindowDays);
+}
+
+function explainRequirement(subject: string, line: string, catalog: Catalog, asOf: string, warningWindowDays: number): Explanation {
   const kind = fileKindById('pip-requirements')!;
   const analysis = analyzeText(`${line}\n`, 'requirements.txt', kind, catalog, { asOf, warningWindowDays });
   const ref = analysis.scan.references[0];
@@ -91,6 +106,100 @@ export function explain(args: string[], catalog: Catalog, asOf: string, warningW
     asOf,
     catalog: catalog.generated,
   };
+}
+
+const PRIVATE_ECR = /^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?\/([a-z0-9._/-]+)(?::([A-Za-z0-9._-]+))?(?:@sha256:[0-9a-f]{64})?$/;
+const PUBLIC_ECR = /^public\.ecr\.aws\/(deep-learning-containers|neuron)\/([a-z0-9._-]+)(?::([A-Za-z0-9._-]+))?$/;
+
+/** Explains a DLC image URI; undefined when the text is not one. */
+function explainImage(text: string, catalog: Catalog, asOf: string, warningWindowDays: number): Explanation | undefined {
+  const images = catalog.images;
+  if (!images) return undefined;
+  const priv = PRIVATE_ECR.exec(text);
+  const pub = priv ? undefined : PUBLIC_ECR.exec(text);
+  if (!priv && !pub) return undefined;
+  const repository = priv ? priv[3] : pub![2];
+  const tag = priv ? priv[4] : pub![3];
+  const repo = images.repository(repository);
+  if (!repo) throw new UsageError(`'${repository}' is not a DLC repository the catalog knows`);
+  const facts: Fact[] = [];
+  const source = (id: string | undefined) => (id ? images.source(id)?.title ?? id : undefined);
+  if (priv) {
+    const [account, region] = [priv[1], priv[2]];
+    const registry = images.registryFor(region);
+    facts.push({
+      label: 'Registry',
+      value: registry
+        ? registry.account === account
+          ? `${account} serves DLC images in ${region}`
+          : `${region}'s DLC account is ${registry.account}, not ${account}${images.isLegacyAccount(account) ? ` (${account} is a legacy registry)` : ''}`
+        : `no DLC registry is known for region ${region}`,
+    });
+  } else facts.push({ label: 'Registry', value: `ECR Public (${pub![1]})` });
+  facts.push({ label: 'Repository', value: `${repo.frameworkName} ${repo.job}; processors ${repo.processors.join(', ')}; platforms ${repo.platforms.join(', ') || 'n/a'}${repo.accelerator ? `; ${repo.accelerator}` : ''}${repo.legacy ? '; legacy (no longer in the current DLC lists)' : ''}` });
+  const parts = tag ? images.parseDlcTag(tag, repository) : undefined;
+  let status: string | undefined;
+  let findings: Explanation['findings'] = [];
+  let title = `${repo.frameworkName} DLC ${repository}${tag ? `:${tag}` : ''}`;
+  if (!tag) status = 'No tag: the image cannot be judged.';
+  else if (!parts) status = `The tag '${tag}' does not follow a DLC tag scheme.`;
+  else {
+    facts.push({ label: 'Published', value: parts.published ? `yes (${source(images.tagSource(repository, tag))})` : 'no: the catalog lists no such tag for this repository' });
+    const bits = (['frameworkVersion', 'transformersVersion', 'processor', 'python', 'cuda', 'os', 'neuronSdk', 'platform', 'suffix'] as const)
+      .filter((k) => parts[k])
+      .map((k) => `${k} ${parts[k]!.text}`);
+    facts.push({ label: 'Tag parts', value: `${parts.scheme}: ${bits.join(', ')}` });
+    const py = parts.python ? catalog.lifecycle?.pythonEol(parts.python.text) : undefined;
+    if (py) facts.push({ label: `Python ${py.version}`, value: `end of life ${py.endOfLife}${py.endOfLife < asOf ? ' (past)' : ''}`, source: catalog.lifecycle?.sourceTitle(py.source) });
+    const os = parts.os ? catalog.lifecycle?.osEol(parts.os.text) : undefined;
+    if (os) facts.push({ label: os.name, value: `end of life ${os.endOfLife}${os.endOfLife < asOf ? ' (past)' : ''}`, source: catalog.lifecycle?.sourceTitle(os.source) });
+    for (const r of catalog.lifecycle?.retiredFor({ repository, imageTag: tag }) ?? []) facts.push({ label: `Retired: ${r.name}`, value: `${r.summary}${r.end ? ` (ended ${r.end.on})` : ''}` });
+    const fw = catalog.framework(repo.framework) ?? (parts.transformersVersion ? catalog.framework(repo.framework.replace(/^huggingface-/, '')) : undefined);
+    const fv = parts.frameworkVersion?.text;
+    if (fw && fv && /^\d+\.\d+(\.\d+)?$/.test(fv)) {
+      const job = repo.job === 'inference' ? 'inference' : 'training';
+      const inner = explainRequirement(text, `${fw.packages[0]}==${/^\d+\.\d+$/.test(fv) ? `${fv}.*` : fv}`, catalog, asOf, warningWindowDays);
+      title = `${inner.title} DLC (${repository})`;
+      status = inner.status;
+      facts.push(...inner.facts.filter((f) => f.label !== 'Supported targets'));
+      const record = catalog.frameworkVersion(fw.id, minorOf(fv) ?? '');
+      if (job === 'inference' && record?.endOfPatchInference) facts.push({ label: 'End of patch (inference images)', value: record.endOfPatchInference });
+      findings = inner.findings.filter((f) => f.rule !== 'superseded-patch');
+      const near = images.nearestPublishedTags(repository, tag, (v) => {
+        const record = catalog.frameworkVersion(fw.id, minorOf(v) ?? '');
+        const end = record ? catalog.endOfPatch(record, job) : undefined;
+        return end !== undefined && end >= asOf;
+      });
+      facts.push({ label: 'Nearest supported tags', value: near.length ? near.map((n) => n.tag).join(', ') : 'none published' });
+    }
+  }
+  return { subject: text, kind: 'dlc-image', title, status, facts, findings, asOf, catalog: catalog.generated };
+}
+
+/** Explains a Neuron package pin (`torch-neuronx==2.1.2.2.3.0`); undefined when the text is not one. */
+function explainNeuronPin(text: string, catalog: Catalog, asOf: string): Explanation | undefined {
+  const neuron = catalog.neuron;
+  const m = /^([A-Za-z0-9._-]+)\s*==\s*([0-9][0-9A-Za-z.+-]*)$/.exec(text.trim());
+  if (!neuron || !m || !neuron.isNeuronPackage(m[1])) return undefined;
+  const [name, version] = [normalizePackageName(m[1]), m[2]];
+  const releases = neuron.neuronRelease(name, version);
+  const facts: Fact[] = [];
+  const part = neuron.frameworkPartOf(name, version);
+  if (part) facts.push({ label: 'Framework part', value: `${part.framework} ${part.version} (Neuron part ${part.neuronPart})` });
+  facts.push({ label: 'Neuron SDK releases', value: releases.length ? releases.map((r) => `${r.version}${r.date ? ` (${r.date})` : ''}`).join(', ') : 'none ship this exact version' });
+  const newest = releases[releases.length - 1];
+  if (newest) {
+    const others = Object.entries(newest.packages).filter(([p]) => p !== name).slice(0, 12).map(([p, v]) => `${p} ${v[v.length - 1]}`);
+    facts.push({ label: `Neuron ${newest.version} also ships`, value: others.join(', ') || 'nothing else listed' });
+  }
+  const latest = neuron.latest(asOf);
+  if (latest) facts.push({ label: 'Latest Neuron SDK', value: `${latest.version}${latest.date ? ` (${latest.date})` : ''}` });
+  for (const a of neuron.announcementsForPackage(name, version)) {
+    const end = neuron.supportEnd(a);
+    facts.push({ label: `Announced ${a.announced}`, value: `${a.what}${end.release ? ` (from Neuron ${end.release.version}${end.release.date ? `, ${end.release.date}` : ''})` : end.date ? ` (from ${end.date})` : ''}` });
+  }
+  const status = releases.length === 0 ? 'This version is not in any Neuron SDK release the catalog knows.' : latest && newest && latest.version !== newest.version ? `Belongs to Neuron ${newest.version}; the latest release is ${latest.version}.` : undefined;
+  return { subject: text, kind: 'neuron-package', title: `Neuron package ${name} ${version}`, status, facts, findings: [], asOf, catalog: catalog.generated };
 }
 
 /** Renders an explanation as aligned text. */

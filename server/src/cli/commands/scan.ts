@@ -6,11 +6,11 @@
  */
 import { parseArgs } from 'node:util';
 import { resolveAsOf } from '../../asOf';
-import { loadBundledCatalog } from '../../catalog/load';
 import type { Severity } from '../../model';
 import { toJsonReport, toTextReport } from '../format';
 import type { CliIO } from '../io';
 import { UsageError } from '../io';
+import { CATALOG_OPTIONS, CATALOG_OPTIONS_USAGE, loadCliCatalog } from '../catalogOptions';
 import type { PolicyChoice, ScanRun } from '../scan';
 import { displayPath, scanPaths } from '../scan';
 
@@ -29,7 +29,7 @@ Options:
   --exclude GLOB          leave out paths matching GLOB (relative to each scanned folder; repeatable)
   --warning-window DAYS   days before end of patch that end-of-patch-soon reports (default: 90)
   --max-file-size MB      skip files larger than this (default: 2)
-  --policy FILE           use this policy file for every file (a .dl-lifecycle.toml, or a pyproject.toml
+${CATALOG_OPTIONS_USAGE}  --policy FILE           use this policy file for every file (a .dl-lifecycle.toml, or a pyproject.toml
                           with [tool.dl-lifecycle]) instead of each file's nearest one
   --no-policy             use no policy file
   -h, --help              show this help
@@ -51,6 +51,7 @@ export function runScan(argv: string[], io: CliIO): number {
       allowPositionals: true,
       strict: true,
       options: {
+        ...CATALOG_OPTIONS,
         'as-of': { type: 'string' },
         'fail-on': { type: 'string' },
         format: { type: 'string' },
@@ -82,7 +83,7 @@ export function runScan(argv: string[], io: CliIO): number {
   const maxMb = values['max-file-size'] === undefined ? 2 : Number(values['max-file-size']);
   if (!(maxMb > 0)) throw new UsageError(`--max-file-size must be a positive number of MB, got '${values['max-file-size']}'`);
 
-  const catalog = loadBundledCatalog();
+  const catalog = loadCliCatalog(values, io);
   const result = scanPaths(paths, catalog, {
     cwd: io.cwd,
     asOf,
