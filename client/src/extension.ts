@@ -8,7 +8,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LanguageClientOptions, ServerOptions } from 'vscode-languageclient/node';
 import { LanguageClient, RevealOutputChannelOn, TransportKind } from 'vscode-languageclient/node';
-import { COMMANDS, OUTPUT_CHANNEL, SETTINGS_SECTION } from '../../server/src/settings';
+import { CATALOG_CHANGED_NOTIFICATION, COMMANDS, OUTPUT_CHANNEL, SETTINGS_SECTION } from '../../server/src/settings';
+import { CatalogRefresher } from './catalogRefresh';
 
 let client: LanguageClient | undefined;
 
@@ -32,6 +33,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   context.subscriptions.push(output);
   context.subscriptions.push(vscode.commands.registerCommand(COMMANDS.showOutput, () => output.show(true)));
 
+  const refresher = new CatalogRefresher(context, output, async () => {
+    await client?.sendNotification(CATALOG_CHANGED_NOTIFICATION);
+  });
+
   const module = context.asAbsolutePath(path.join('dist', 'server.js'));
   const serverOptions: ServerOptions = {
     run: { module, transport: TransportKind.ipc },
@@ -49,7 +54,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     },
     outputChannel: output,
     revealOutputChannelOn: RevealOutputChannelOn.Never,
-    initializationOptions: { settings: vscode.workspace.getConfiguration(SETTINGS_SECTION) },
+    initializationOptions: { settings: vscode.workspace.getConfiguration(SETTINGS_SECTION), catalogCacheFile: refresher.cacheFile },
   };
   client = new LanguageClient('dlLifecycle', 'DL Lifecycle', serverOptions, clientOptions);
   try {
@@ -57,6 +62,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   } catch (e) {
     output.appendLine(`The DL Lifecycle language server could not start: ${e instanceof Error ? e.message : String(e)}`);
   }
+  refresher.start();
 }
 
 export async function deactivate(): Promise<void> {

@@ -26,7 +26,8 @@ import type { Analysis } from './analysis';
 import { analyzeText } from './analysis';
 import { resolveAsOf } from './asOf';
 import type { Catalog } from './catalog/catalog';
-import { loadBundledCatalog } from './catalog/load';
+import { readBundledParts } from './catalog/load';
+import { loadCatalogWithCache } from './catalog/refresh/refresh';
 import { computeCodeActions, FIX_ALL_KIND } from './features/codeActions';
 import { policyProblemDiagnostic, toDiagnostic } from './features/diagnostics';
 import { computeDocumentLinks } from './features/documentLinks';
@@ -38,13 +39,16 @@ import { DEFAULT_WARNING_WINDOW_DAYS } from './rules/context';
 import type { FileKind } from './scanners/fileKinds';
 import { fileKindForLanguage, fileKindForPath } from './scanners/fileKinds';
 import type { Settings } from './settings';
-import { DEFAULT_SETTINGS, readSettings, SETTINGS_SECTION } from './settings';
+import { CATALOG_CHANGED_NOTIFICATION, DEFAULT_SETTINGS, readSettings, SETTINGS_SECTION } from './settings';
 
 const DEBOUNCE_MS = 150;
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
 let catalog: Catalog | undefined;
+let catalogCacheFile: string | undefined;
+let catalogNotes: string[] = [];
+let catalogRefreshed: string[] = [];
 let catalogError: string | undefined;
 let settings: Settings = DEFAULT_SETTINGS;
 let pullConfiguration = false;
@@ -212,13 +216,10 @@ connection.onInitialize((params) => {
   const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
   workspaceFolders = folders.map(fsPathOf).filter((f): f is string => f !== undefined);
   foldersChange = params.capabilities.workspace?.workspaceFolders === true;
-  const init = params.initializationOptions as { settings?: unknown } | undefined;
+  const init = params.initializationOptions as { settings?: unknown; catalogCacheFile?: unknown } | undefined;
   if (init?.settings) useSettings(init.settings);
-  try {
-    catalog = loadBundledCatalog();
-  } catch (e) {
-    catalogError = e instanceof Error ? e.message : String(e);
-  }
+  catalogCacheFile = typeof init?.catalogCacheFile === 'string' ? init.catalogCacheFile : undefined;
+  loadCatalog();
   return {
     capabilities: {
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
@@ -231,13 +232,42 @@ connection.onInitialize((params) => {
   };
 });
 
-connection.onInitialized(() => {
+/**
+ * Loads the bundled catalog with the client's refresh cache (if any) merged over it. A cache that
+ * cannot be used is reported once (log) and the bundled catalog is used; a bundled catalog that
+ * cannot be loaded leaves the server without a catalog (no findings) and is reported at start.
+ */
+function loadCatalog(): void {
+  try {
+    const loaded = loadCatalogWithCache(readBundledParts(), catalogCacheFile);
+    catalog = loaded.catalog;
+    catalogError = undefined;
+    catalogNotes = loaded.problems;
+    catalogRefreshed = Object.values(loaded.cache?.entries ?? {}).map((e) => `${e!.source} ${e!.fetched}`);
+  } catch (e) {
+    catalogError = e instanceof Error ? e.message : String(e);
+  }
+}
+
+function reportCatalog(): void {
   if (catalogError) {
     log(`the bundled catalog could not be loaded: ${catalogError}`);
     void connection.window.showErrorMessage(`DL Lifecycle: the bundled catalog could not be loaded: ${catalogError}`);
   } else if (catalog) {
-    log(`catalog dated ${catalog.generated} loaded (${catalog.frameworks.map((f) => f.name).join(', ')})`);
+    log(`catalog dated ${catalog.generated} loaded (${catalog.frameworks.map((f) => f.name).join(', ')})${catalogRefreshed.length ? `; refreshed data: ${catalogRefreshed.join(', ')}` : ''}`);
   }
+  for (const note of catalogNotes) log(note);
+}
+
+// the client refreshed the catalog cache: load the catalog again and re-check every open document
+connection.onNotification(CATALOG_CHANGED_NOTIFICATION, () => {
+  loadCatalog();
+  reportCatalog();
+  revalidateAll();
+});
+
+connection.onInitialized(() => {
+  reportCatalog();
   if (pullConfiguration) {
     void connection.client.register(DidChangeConfigurationNotification.type, { section: SETTINGS_SECTION }).catch(() => undefined);
     void refreshSettings();

@@ -25,8 +25,8 @@ const serverJs = path.resolve(__dirname, '..', '..', 'dist', 'server.js');
 /** A running server: its process, the connection, every publishDiagnostics and log message so far, and a wait for the next diagnostics of a URI (and version). */
 export interface Session { proc: ChildProcess; conn: ProtocolConnection; diagnostics: PublishDiagnosticsParams[]; messages: string[]; next(uri: string, version?: number): Promise<PublishDiagnosticsParams> }
 
-/** Starts the server; `rootUri` is the workspace folder it is given. */
-export async function start(configurationCapability: boolean, settings: Record<string, unknown>, rootUri = 'file:///workspace'): Promise<Session> {
+/** Starts the server; `rootUri` is the workspace folder it is given; `initOptions` are added to the initialization options. */
+export async function start(configurationCapability: boolean, settings: Record<string, unknown>, rootUri = 'file:///workspace', initOptions: Record<string, unknown> = {}): Promise<Session> {
   const proc = spawn(process.execPath, [serverJs, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
   const conn = createProtocolConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
   const diagnostics: PublishDiagnosticsParams[] = [];
@@ -51,7 +51,7 @@ export async function start(configurationCapability: boolean, settings: Record<s
     processId: process.pid,
     rootUri,
     capabilities: { workspace: { configuration: configurationCapability }, textDocument: { codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: [CodeActionKind.QuickFix] } } } } },
-    initializationOptions: configurationCapability ? {} : { settings },
+    initializationOptions: { ...(configurationCapability ? {} : { settings }), ...initOptions },
   });
   assert.equal(init.capabilities.hoverProvider, true);
   await conn.sendNotification(InitializedNotification.type, {});

@@ -219,9 +219,10 @@ describe('dl-lifecycle in a real VS Code', function () {
     await vscode.commands.executeCommand('workbench.action.files.revert');
   });
 
-  it('contributes dlLifecycle.showOutput and runs it', async function () {
+  it('contributes dlLifecycle.showOutput (and runs it) and dlLifecycle.refreshCatalog', async function () {
     const commands = await vscode.commands.getCommands(true);
     assert.ok(commands.includes('dlLifecycle.showOutput'), 'command dlLifecycle.showOutput is not registered');
+    assert.ok(commands.includes('dlLifecycle.refreshCatalog'), 'command dlLifecycle.refreshCatalog is not registered');
     await vscode.commands.executeCommand('dlLifecycle.showOutput');
   });
 });
