@@ -2,6 +2,7 @@
 // and writes the bundled catalog's TOML parts (server/data/<part>.toml) beside them as one catalog.json
 // (the server validates it at load; the tests validate the TOML files). Usage: node scripts/build.mjs [--production] [--quiet] [--watch]
 import * as esbuild from 'esbuild';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,3 +33,10 @@ await Promise.all([
   esbuild.build({ ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js' }),
   esbuild.build({ ...common, entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
 ]);
+
+// the bundled catalog must pass every schema and cross-check before anything ships it
+const check = spawnSync(process.execPath, [join(root, 'dist/cli.js'), 'catalog', 'status', '--no-cache', '--format', 'json'], { encoding: 'utf8' });
+if (check.status !== 0) {
+  process.stderr.write(`build: the bundled catalog is invalid: ${check.stderr || check.stdout}`);
+  process.exit(1);
+}

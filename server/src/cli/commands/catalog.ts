@@ -24,7 +24,8 @@ export const STALE_AFTER_DAYS = 90;
 export const CATALOG_USAGE = `Usage: dl-lifecycle catalog status [options]
        dl-lifecycle catalog update [options]
 
-status   prints the bundled catalog's dates, the refreshed sources in the cache and their dates
+status   checks every part of the catalog in force against its schema (exit 2 with the first
+         problem) and prints the bundled dates, the refreshed sources in the cache and their dates
 update   fetches the SageMaker Python SDK image URI config and endoflife.date (and an organisation
          catalog when --organization-url is given), validates them and writes the cache atomically;
          a source that fails keeps its last good data. Exit code 1 when a source failed.
@@ -103,6 +104,7 @@ function status(values: { 'cache-dir'?: string; 'no-cache'?: boolean; 'as-of'?: 
   const bundled = readBundledParts();
   const cacheFile = cacheFileOf(values, io);
   const loaded = loadCatalogWithCache(bundled, values['no-cache'] ? undefined : cacheFile);
+  loaded.catalog.validateAllParts(); // status vouches for every part (the build runs it); CatalogError → exit 2
   const parts = Object.entries(bundled.parts).map(([name, part]) => {
     const header = (part.catalog ?? {}) as { generated?: string; data_as_of?: string };
     return { part: name, generated: header.generated, dataAsOf: header.data_as_of };
