@@ -37,24 +37,116 @@ export interface PackagePin {
   constraint: boolean;
 }
 
-/** Reference kinds; later file kinds add image, DLAMI, SDK-call kinds. */
-export type ReferenceKind = 'framework-package-pin';
+/** Reference kinds; later file kinds add SDK-call kinds. */
+export type ReferenceKind = 'framework-package-pin' | 'container-image' | 'dlami';
+
+/** A piece of a reference's text with its range in the scanned file. */
+export interface Located {
+  text: string;
+  range: Range;
+}
 
 /**
- * Something a file pins, found by a scanner. A reference knows nothing of lifecycle.
- * `subject` is the catalog id of what is pinned (`pytorch`, `tensorflow`, `mxnet`).
+ * How a container image reference was written: registry, repository, tag and digest, each with its
+ * range, and the parts of the tag. For DLC images the tag parts are read by the catalog's tag
+ * schemes (`catalog.images.parseDlcTag`); for base images by the base-image recogniser.
  */
-export interface Reference {
+export interface ContainerImage {
+  /**
+   * What the image is: `dlc` (an AWS Deep Learning Container: private ECR of a DLC account,
+   * the legacy or pre-GA accounts, or `public.ecr.aws/deep-learning-containers|neuron`), `base` (a
+   * well-known base image: `ubuntu`, `python`, `nvidia/cuda`, `pytorch/pytorch`,
+   * `tensorflow/tensorflow`, `amazonlinux`, `continuumio/miniconda3`, …), or `mapped` (an internal
+   * image matched by a policy file's `[[images]]` pattern).
+   */
+  family: 'dlc' | 'base' | 'mapped';
+  /** The whole reference as written (`763104351884.dkr.ecr.us-east-1.amazonaws.com/pytorch-training:2.1.0-…`). */
+  uri: string;
+  /** `763104351884.dkr.ecr.us-east-1.amazonaws.com`, `public.ecr.aws/neuron`, `docker.io` (implicit for base images: absent). */
+  registry?: Located;
+  /** Private ECR account, when the registry is one; a placeholder (`{account}`, `${AWS::AccountId}`) is kept as text with `placeholder: true`. */
+  account?: Located & { placeholder: boolean };
+  /** Private ECR region; placeholders (`{region}`, `${AWS::Region}`, `${var.region}`, `{}`) are kept as text with `placeholder: true`. */
+  region?: Located & { placeholder: boolean };
+  /** Repository as written (`pytorch-training`, `nvidia/cuda`, `python`). */
+  repository: Located;
+  /** Tag as written, absent when the reference has none (Docker then uses `latest`). */
+  tag?: Located;
+  /** `sha256:…` digest, when pinned by digest. */
+  digest?: Located;
+  /** The tag's scheme (a DLC tag scheme id such as `full`, `neuron`, `huggingface`; `base` for base images). */
+  scheme?: string;
+  /** Parts of the tag with their ranges in the file; which are present depends on the scheme. */
+  parts: Partial<Record<ImagePartName, Located>>;
+  /** For `dlc`: the catalog lists this exact tag for the repository; undefined when not judged (placeholder tag, unknown repository). */
+  published?: boolean;
+  /**
+   * Where the text came from when it is not literal: a Dockerfile `ARG` default substituted into
+   * `FROM`. Ranges above then point into the ARG's default value (what a fix edits).
+   */
+  substitutedFrom?: { variable: string; range: Range };
+}
+
+/** Names of tag parts (see `DlcTagParts` in `catalog/images.ts`, plus the base-image parts). */
+export type ImagePartName =
+  | 'frameworkVersion'
+  | 'transformersVersion'
+  | 'engine'
+  | 'processor'
+  | 'python'
+  | 'cuda'
+  | 'cudnn'
+  | 'os'
+  | 'neuronSdk'
+  | 'platform'
+  | 'suffix';
+
+/** A Deep Learning AMI by name, name filter (with `*` wildcards) or SSM parameter path. */
+export interface DlamiRef {
+  form: 'name' | 'filter' | 'ssm-parameter';
+  /** The DLAMI family id of `lifecycle.toml` (`gpu-pytorch-oss-nvidia`, `neuron-multi-framework`, …). */
+  family: string;
+  /** The parts the text carries, with ranges: framework version, OS, CUDA, date, version. */
+  parts: Partial<Record<'frameworkVersion' | 'os' | 'cuda' | 'date' | 'version' | 'arch', Located>>;
+}
+
+interface ReferenceBase {
   kind: ReferenceKind;
+  /**
+   * The catalog id of what is referenced: a framework id (`pytorch`, `tensorflow`, `mxnet`) for
+   * package pins and for DLC images of those frameworks; the repository's framework id for other
+   * DLC images (`huggingface-pytorch`, `vllm`); the base image repository (`nvidia/cuda`); the
+   * DLAMI family id.
+   */
   subject: string;
-  /** The version text as pinned: the exact version of `==`/`===` pins, else the specifier; empty when unpinned. */
+  /** The version text as pinned: the exact version of `==`/`===` pins, else the specifier; an image's framework version; empty when there is none. */
   version: string;
-  /** The requirement text as written (`torch[cuda]==1.13.1`, markers excluded). */
+  /** The reference as written (`torch[cuda]==1.13.1` markers excluded; the whole image URI; the AMI name). */
   text: string;
   /** Range of `text`. */
   range: Range;
+}
+
+/** A framework package pin (`torch==2.1.0`). */
+export interface PackagePinReference extends ReferenceBase {
+  kind: 'framework-package-pin';
   pin: PackagePin;
 }
+
+/** A container image (`FROM …`, an image URI string). */
+export interface ImageReference extends ReferenceBase {
+  kind: 'container-image';
+  image: ContainerImage;
+}
+
+/** A Deep Learning AMI name, filter or SSM parameter. */
+export interface DlamiReference extends ReferenceBase {
+  kind: 'dlami';
+  dlami: DlamiRef;
+}
+
+/** Something a file refers to, found by a scanner. A reference knows nothing of lifecycle. */
+export type Reference = PackagePinReference | ImageReference | DlamiReference;
 
 /** An include directive (`-r other.txt`, `-c constraints.txt`) found in a file. */
 export interface Include {

@@ -16,6 +16,7 @@ export interface ReferenceDescription {
 }
 
 export function describeReference(ref: Reference, ctx: RuleContext): ReferenceDescription | undefined {
+  if (ref.kind !== 'framework-package-pin') return undefined;
   const ev = evaluateVersion(ref, ctx);
   if (!ev) return undefined;
   const fw = ev.framework;

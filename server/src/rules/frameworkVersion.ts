@@ -13,7 +13,7 @@ import { compareMinor, minorOf } from '../catalog/catalog';
 import type { CalendarDay } from '../dates';
 import { addDays, daysBetween, isCalendarDay, toEpochDay } from '../dates';
 import { packagePinEdits } from '../fixes/packagePin';
-import type { Fact, Finding, Fix, Reference, Severity } from '../model';
+import type { Fact, Finding, Fix, PackagePinReference, Severity } from '../model';
 import type { RuleContext } from './context';
 import * as msg from './messages';
 import type { RuleId } from './ruleIds';
@@ -43,12 +43,12 @@ function publicVersion(v: string): string | undefined {
  * Resolves the version a framework package pin refers to, using the catalog's known releases.
  * Memoised per catalog by subject and specifier (it depends on nothing else).
  */
-export function evaluateVersion(ref: Reference, ctx: RuleContext): VersionEvaluation | undefined {
+export function evaluateVersion(ref: PackagePinReference, ctx: RuleContext): VersionEvaluation | undefined {
   const key = `eval\u0000${ref.subject}\u0000${ref.pin.clauses.map((c) => `${c.operator}${c.version}`).join(',')}`;
   return ctx.catalog.memoized(key, () => evaluateUncached(ref, ctx));
 }
 
-function evaluateUncached(ref: Reference, ctx: RuleContext): VersionEvaluation | undefined {
+function evaluateUncached(ref: PackagePinReference, ctx: RuleContext): VersionEvaluation | undefined {
   const framework = ctx.catalog.framework(ref.subject);
   if (!framework) return undefined;
   const clauses = ref.pin.clauses;
@@ -130,7 +130,7 @@ function bumpTargetsUncached(ev: VersionEvaluation, ctx: RuleContext): { nearest
   return { nearest, latest: latest !== nearest ? latest : undefined };
 }
 
-function bumpFixes(ref: Reference, ev: VersionEvaluation, ctx: RuleContext): Fix[] {
+function bumpFixes(ref: PackagePinReference, ev: VersionEvaluation, ctx: RuleContext): Fix[] {
   const { nearest, latest } = bumpTargets(ev, ctx);
   const fixes: Fix[] = [];
   const add = (target: string | undefined, what: 'nearest' | 'latest', preferred: boolean) => {
@@ -150,7 +150,7 @@ function bumpFixes(ref: Reference, ev: VersionEvaluation, ctx: RuleContext): Fix
   return fixes;
 }
 
-function finding(rule: RuleId, severity: Severity, message: string, ref: Reference, ev: VersionEvaluation, ctx: RuleContext, fixes: Fix[] = [], since?: CalendarDay): Finding {
+function finding(rule: RuleId, severity: Severity, message: string, ref: PackagePinReference, ev: VersionEvaluation, ctx: RuleContext, fixes: Fix[] = [], since?: CalendarDay): Finding {
   const f: Finding = {
     rule,
     severity,
@@ -183,7 +183,7 @@ function defaultSeverity(rule: RuleId): Severity {
  * Runs the framework-version rules on one framework package pin.
  * @returns findings with their default severities (the caller applies user severities and `off`)
  */
-export function checkFrameworkPin(ref: Reference, ctx: RuleContext): Finding[] {
+export function checkFrameworkPin(ref: PackagePinReference, ctx: RuleContext): Finding[] {
   const ev = evaluateVersion(ref, ctx);
   if (!ev) return [];
   const out: Finding[] = [];

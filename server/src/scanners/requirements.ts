@@ -13,7 +13,7 @@
  */
 import type { Catalog } from '../catalog/catalog';
 import { normalizePackageName } from '../catalog/catalog';
-import type { Comment, Include, LineSpan, Position, Range, Reference, ScanNote, ScanResult, SpecifierClause } from '../model';
+import type { Comment, Include, LineSpan, PackagePinReference, Position, Range, ScanNote, ScanResult, SpecifierClause } from '../model';
 
 /** Options for {@link scanRequirements}. */
 export interface RequirementsScanOptions {
@@ -153,14 +153,19 @@ function looksLikePathOrUrl(req: string): boolean {
     /\.(whl|zip|tar\.gz|tgz|tar\.bz2|tar)$/i.test(req.split(/[;\s]/)[0] ?? '') || /^[^@;\s]*[/\\]/.test(req);
 }
 
+/** A requirements file's scan: every reference is a package pin. */
+export interface RequirementsScan extends ScanResult {
+  references: PackagePinReference[];
+}
+
 /**
  * Scans the text of a pip requirements file.
  * @param text the whole file
  * @param catalog used only to recognise which package names are frameworks
  * @returns references with LSP ranges (UTF-16), includes, comments, statements, index URLs, notes; never throws
  */
-export function scanRequirements(text: string, catalog: Catalog, options: RequirementsScanOptions = {}): ScanResult {
-  const result: ScanResult = { references: [], includes: [], comments: [], statements: [], indexUrls: [], notes: [] };
+export function scanRequirements(text: string, catalog: Catalog, options: RequirementsScanOptions = {}): RequirementsScan {
+  const result: RequirementsScan = { references: [], includes: [], comments: [], statements: [], indexUrls: [], notes: [] };
   let lines: LogicalLine[];
   try {
     lines = logicalLines(text);
@@ -262,7 +267,7 @@ function parseRequirement(
   hasHashes: boolean,
   constraint: boolean,
   notes: ScanNote[],
-): Reference | undefined {
+): PackagePinReference | undefined {
   const nameMatch = NAME.exec(req);
   if (!nameMatch) {
     notes.push({ range: range(base, base + req.length), message: `not a requirement: ${truncate(req)}` });

@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
+import type { RequirementsScan } from '../../../server/src/scanners/requirements';
 import { scanRequirements } from '../../../server/src/scanners/requirements';
-import type { Range, ScanResult } from '../../../server/src/model';
+import type { Range } from '../../../server/src/model';
 import { TextIndex } from '../../../server/src/text';
 import { syntheticCatalog } from '../../fixtures/catalog';
 
-function assertRangesInside(text: string, result: ScanResult): void {
+function assertRangesInside(text: string, result: RequirementsScan): void {
   const idx = new TextIndex(text);
   const check = (r: Range, what: string) => {
     const s = idx.offsetAt(r.start);
