@@ -14,14 +14,16 @@ import { CatalogRefresher } from './catalogRefresh';
 let client: LanguageClient | undefined;
 
 /**
- * Documents the server reads: requirements files by language id, and by file name for editors that
- * give them another language; policy files (`.dl-lifecycle.toml`, `pyproject.toml`) by file name,
+ * Documents the server reads: requirements files and Dockerfiles by language id, and by file name
+ * for editors that give them another language; policy files (`.dl-lifecycle.toml`, `pyproject.toml`) by file name,
  * so that unsaved edits to them are validated live.
  */
 export const DOCUMENT_SELECTOR = [
   { language: 'pip-requirements' },
   { scheme: 'file', pattern: '**/{requirements*.txt,*requirements*.txt,constraints*.txt,requirements.in,*.pip,requirements/*.txt}' },
   { scheme: 'untitled', language: 'pip-requirements' },
+  { language: 'dockerfile' },
+  { scheme: 'file', pattern: '**/{Dockerfile,Dockerfile.*,*.Dockerfile,*.dockerfile,Containerfile,Containerfile.*}' },
   { scheme: 'file', pattern: '**/{.dl-lifecycle.toml,pyproject.toml}' },
 ];
 

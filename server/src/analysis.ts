@@ -6,13 +6,16 @@
 import type { Catalog } from './catalog/catalog';
 import type { CalendarDay } from './dates';
 import { daysBetween } from './dates';
-import type { Finding, Range, ScanResult, Severity, SeveritySetting } from './model';
+import type { Finding, Range, ReferenceKind, ScanResult, Severity, SeveritySetting } from './model';
 import type { RuleContext } from './rules/context';
 import { DEFAULT_WARNING_WINDOW_DAYS } from './rules/context';
+import { checkContainerImage } from './rules/containerImage';
+import { checkDlami } from './rules/dlami';
 import { checkFrameworkPin } from './rules/frameworkVersion';
 import type { RuleId } from './rules/ruleIds';
-import { isRuleId, RULES } from './rules/ruleIds';
+import { defaultSeverityOf, isRuleId } from './rules/ruleIds';
 import type { Escalation } from './policy/policyFile';
+import type { ImageMapping } from './policy/images';
 import type { FileKind } from './scanners/fileKinds';
 import { applySuppressions, findDirectives } from './suppression';
 import { TextIndex } from './text';
@@ -27,6 +30,8 @@ export interface AnalysisOptions {
    * (`Finding.since`) `afterDays` or more days before `asOf` gets severity `to`.
    */
   escalations?: Partial<Record<RuleId, Escalation>>;
+  /** The policy file's `[[images]]` mappings: internal images built on DLCs, judged as what they contain. */
+  imageMappings?: readonly ImageMapping[];
 }
 
 /** The result of analysing one file. */
@@ -37,12 +42,16 @@ export interface Analysis {
   context: RuleContext;
 }
 
-/** The severity a finding gets under the settings; `off` drops it. */
-export function effectiveSeverity(rule: string, produced: Severity, severities: Partial<Record<RuleId, SeveritySetting>>): SeveritySetting {
+/**
+ * The severity a finding gets under the settings; `off` drops it. Without a configured severity a
+ * rule keeps the severity it produced unless its default for the reference's kind (`kind`, see
+ * {@link defaultSeverityOf}) is `off`.
+ */
+export function effectiveSeverity(rule: string, produced: Severity, severities: Partial<Record<RuleId, SeveritySetting>>, kind?: ReferenceKind): SeveritySetting {
   if (!isRuleId(rule)) return produced;
   const configured = severities[rule];
   if (configured) return configured;
-  const def = RULES[rule].defaultSeverity;
+  const def = defaultSeverityOf(rule, kind);
   return def === 'off' ? 'off' : produced;
 }
 
@@ -61,7 +70,7 @@ export function escalatedSeverity(base: SeveritySetting, since: CalendarDay | un
 function withSeverities(findings: Finding[], context: RuleContext, escalations: Partial<Record<RuleId, Escalation>>): Finding[] {
   const kept: Finding[] = [];
   for (const f of findings) {
-    let s = effectiveSeverity(f.rule, f.severity, context.severities);
+    let s = effectiveSeverity(f.rule, f.severity, context.severities, f.reference?.kind);
     if (isRuleId(f.rule)) s = escalatedSeverity(s, f.since, escalations[f.rule], context.asOf);
     if (s === 'off') continue;
     f.severity = s;
@@ -88,10 +97,13 @@ export function ruleContext(catalog: Catalog, options: AnalysisOptions): RuleCon
  */
 export function analyzeText(text: string, path: string, kind: FileKind, catalog: Catalog, options: AnalysisOptions): Analysis {
   const context = ruleContext(catalog, options);
-  const scan = kind.scan(text, catalog, path);
+  const scan = kind.scan(text, catalog, path, { mappings: options.imageMappings });
   const raw: Finding[] = [];
   for (const ref of scan.references) {
-    if (ref.kind === 'framework-package-pin') raw.push(...checkFrameworkPin(ref, context));
+    if (ref.kind === 'framework-package-pin') {
+      if (catalog.framework(ref.subject)) raw.push(...checkFrameworkPin(ref, context));
+    } else if (ref.kind === 'container-image') raw.push(...checkContainerImage(ref, context));
+    else if (ref.kind === 'dlami') raw.push(...checkDlami(ref, context));
   }
   // severities first, so that a rule turned off is not "suppressed" (and its directive reported unused)
   const escalations = options.escalations ?? {};

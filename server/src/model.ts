@@ -76,7 +76,11 @@ export interface ContainerImage {
   digest?: Located;
   /** The tag's scheme (a DLC tag scheme id such as `full`, `neuron`, `huggingface`; `base` for base images). */
   scheme?: string;
-  /** Parts of the tag with their ranges in the file; which are present depends on the scheme. */
+  /**
+   * Parts of the tag with their ranges in the file; which are present depends on the scheme. For
+   * the base images `ubuntu` and `amazonlinux` the `os` part is the version alone (`22.04`, `jammy`,
+   * `2023`): read it with the image name (`ubuntu:22.04`, which `normalizeOs` and `osEol` accept).
+   */
   parts: Partial<Record<ImagePartName, Located>>;
   /** For `dlc`: the catalog lists this exact tag for the repository; undefined when not judged (placeholder tag, unknown repository). */
   published?: boolean;

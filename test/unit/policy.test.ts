@@ -191,7 +191,7 @@ describe('policy file: bad files report each problem at its range and keep the v
 
   it('an unknown rule id is reported on the key with a suggestion; the other rules apply', () => {
     const text = '[rules]\nend-of-pach = "off"\nunpinned = "warning"\n';
-    assert.deepEqual(problems(text), [['end-of-pach', 1, 0, "unknown rule 'end-of-pach' (did you mean 'end-of-patch'?); rules: end-of-patch, end-of-patch-soon, superseded-patch, unsupported-version, unknown-version, unpinned, discontinued, unused-suppression"]]);
+    assert.deepEqual(problems(text), [['end-of-pach', 1, 0, "unknown rule 'end-of-pach' (did you mean 'end-of-patch'?); rules: end-of-patch, end-of-patch-soon, superseded-patch, unsupported-version, unknown-version, unpinned, discontinued, python-end-of-life, os-end-of-life, legacy-image, image-not-published, registry-region-mismatch, pinned-ami-build, unused-suppression"]]);
     assert.deepEqual(parse(text).policy!.rules, { unpinned: { severity: 'warning' } });
   });
 
@@ -208,7 +208,7 @@ describe('policy file: bad files report each problem at its range and keep the v
 
   it('escalation of a rule that carries no date is reported on escalate-to; its severity still applies', () => {
     const text = '[rules]\nend-of-patch-soon = { severity = "warning", escalate-to = "error", after-days = 10 }\n';
-    assert.deepEqual(problems(text), [['escalate-to', 1, 44, 'end-of-patch-soon cannot escalate: its findings carry no date to count days from; escalation works for end-of-patch, superseded-patch, discontinued']]);
+    assert.deepEqual(problems(text), [['escalate-to', 1, 44, 'end-of-patch-soon cannot escalate: its findings carry no date to count days from; escalation works for end-of-patch, superseded-patch, discontinued, python-end-of-life, os-end-of-life']]);
     assert.deepEqual(parse(text).policy!.rules, { 'end-of-patch-soon': { severity: 'warning' } });
   });
 

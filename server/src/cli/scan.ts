@@ -167,7 +167,8 @@ export function scanPaths(paths: string[], catalog: Catalog, options: ScanOption
     const policy = usePolicies ? policies.of(path.dirname(item.abs)) : undefined;
     const analysis = analyzeText(read.text, item.abs, item.kind, catalog, policies.optionsFor(policy));
     files.push({ file: displayPath(options.cwd, item.abs), absolute: item.abs, analysis, policy });
-    for (const inc of analysis.scan.includes) {
+    // a Dockerfile's `pip install -r` names a path inside the image, not a file beside the Dockerfile
+    for (const inc of item.kind.includesAreLocal ? analysis.scan.includes : []) {
       const target = path.resolve(path.dirname(item.abs), inc.path);
       const fromRoot = path.relative(item.root, target);
       const inside = !fromRoot.startsWith('..') && !path.isAbsolute(fromRoot);

@@ -3,8 +3,12 @@ import type { DocumentLink } from 'vscode-languageserver';
 import { URI, Utils } from 'vscode-uri';
 import type { Analysis } from '../analysis';
 
-/** One link per include whose path is a plain relative or absolute file path (URLs and `${VAR}` paths are left alone). */
+/**
+ * One link per include whose path is a plain relative or absolute file path (URLs and `${VAR}` paths
+ * are left alone); none for kinds whose include paths name files inside a container image (Dockerfiles).
+ */
 export function computeDocumentLinks(analysis: Analysis, documentUri: string): DocumentLink[] {
+  if (!analysis.kind.includesAreLocal) return [];
   let base: URI;
   try {
     base = URI.parse(documentUri);

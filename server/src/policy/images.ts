@@ -59,6 +59,8 @@ export interface ImageMatch {
   frameworkVersion?: string;
   /** Captured placeholders (`python` → `py311`, `cuda` → `cu121`); fixed `processor` when not captured. */
   captures: Partial<Record<ImagePlaceholder, string>>;
+  /** Where each captured placeholder lies in the matched image text: UTF-16 offsets, `end` exclusive (fixed values have none). */
+  spans: Partial<Record<ImagePlaceholder, { start: number; end: number }>>;
 }
 
 /** One piece of a pattern: literal text, `*`, or a placeholder with its offset in the pattern. */
@@ -115,7 +117,7 @@ function regexOf(mapping: ImageMapping): RegExp {
           : `(?<${p.placeholder}>${IMAGE_PLACEHOLDERS[p.placeholder as ImagePlaceholder] ?? '[^/]*?'})`,
     )
     .join('');
-  re = new RegExp(`^(?:${source})$`);
+  re = new RegExp(`^(?:${source})$`, 'd'); // `d`: capture offsets for `spans`
   compiled.set(mapping, re);
   return re;
 }
@@ -130,9 +132,11 @@ export function matchImage(mappings: readonly ImageMapping[], image: string): Im
     const m = regexOf(mapping).exec(image);
     if (!m) continue;
     const captures: Partial<Record<ImagePlaceholder, string>> = {};
+    const spans: Partial<Record<ImagePlaceholder, { start: number; end: number }>> = {};
     for (const [k, v] of Object.entries(m.groups ?? {})) if (v !== undefined) captures[k as ImagePlaceholder] = v;
+    for (const [k, ix] of Object.entries(m.indices?.groups ?? {})) if (ix) spans[k as ImagePlaceholder] = { start: ix[0], end: ix[1] };
     if (mapping.processor && !captures.processor) captures.processor = mapping.processor;
-    return { mapping, framework: mapping.framework, frameworkVersion: captures.framework_version ?? mapping.frameworkVersion, captures };
+    return { mapping, framework: mapping.framework, frameworkVersion: captures.framework_version ?? mapping.frameworkVersion, captures, spans };
   }
   return undefined;
 }

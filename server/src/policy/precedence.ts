@@ -14,6 +14,7 @@ import type { CalendarDay } from '../dates';
 import type { SeveritySetting } from '../model';
 import type { RuleId } from '../rules/ruleIds';
 import type { Settings } from '../settings';
+import type { ImageMapping } from './images';
 import type { Escalation, Policy, RulePolicy } from './policyFile';
 
 /** What one configuration source sets; absent keys are left to weaker layers. */
@@ -21,11 +22,16 @@ export interface ConfigLayer {
   asOf?: CalendarDay;
   warningWindowDays?: number;
   rules?: Partial<Record<RuleId, RulePolicy>>;
+  /** `[[images]]` mappings (only a policy file has them). */
+  imageMappings?: readonly ImageMapping[];
 }
 
 /** A policy file as a layer. */
 export function policyLayer(policy: Policy | undefined): ConfigLayer {
-  return policy ? { asOf: policy.asOf, warningWindowDays: policy.warningWindowDays, rules: policy.rules } : {};
+  if (!policy) return {};
+  const layer: ConfigLayer = { asOf: policy.asOf, warningWindowDays: policy.warningWindowDays, rules: policy.rules };
+  if (policy.images.length > 0) layer.imageMappings = policy.images;
+  return layer;
 }
 
 /**
@@ -53,16 +59,18 @@ export function editorLayers(settings: Settings, policy: Policy | undefined): Co
 export function mergeLayers(layers: readonly ConfigLayer[], today: CalendarDay, defaultWindow: number): AnalysisOptions & { escalations: Partial<Record<RuleId, Escalation>> } {
   let asOf = today;
   let warningWindowDays = defaultWindow;
+  let imageMappings: readonly ImageMapping[] | undefined;
   const severities: Partial<Record<RuleId, SeveritySetting>> = {};
   const escalations: Partial<Record<RuleId, Escalation>> = {};
   for (const layer of layers) {
     if (layer.asOf !== undefined) asOf = layer.asOf;
     if (layer.warningWindowDays !== undefined) warningWindowDays = layer.warningWindowDays;
+    if (layer.imageMappings !== undefined) imageMappings = layer.imageMappings;
     for (const [id, rule] of Object.entries(layer.rules ?? {}) as Array<[RuleId, RulePolicy]>) {
       if (rule.severity !== undefined) severities[id] = rule.severity;
       if (rule.escalation) escalations[id] = rule.escalation;
       else delete escalations[id];
     }
   }
-  return { asOf, warningWindowDays, severities, escalations };
+  return { asOf, warningWindowDays, severities, escalations, ...(imageMappings ? { imageMappings } : {}) };
 }

@@ -5,7 +5,9 @@
  */
 import type { Fact, Reference } from '../model';
 import { daysBetween } from '../dates';
+import { describeImage } from './containerImage';
 import type { RuleContext } from './context';
+import { describeDlami } from './dlami';
 import { evaluateVersion, frameworkVersionFacts } from './frameworkVersion';
 import * as msg from './messages';
 
@@ -15,8 +17,15 @@ export interface ReferenceDescription {
   facts: Fact[];
 }
 
+/**
+ * Describes a reference for hovers and reports: a framework package pin (framework version, status,
+ * facts, supported targets), a container image (its parts and the lifecycle of each, published tags
+ * of the same line, nearest supported tags) or a DLAMI (family, framework version, OS, build date).
+ * Undefined when the catalog cannot say anything about a package pin.
+ */
 export function describeReference(ref: Reference, ctx: RuleContext): ReferenceDescription | undefined {
-  if (ref.kind !== 'framework-package-pin') return undefined;
+  if (ref.kind === 'container-image') return describeImage(ref, ctx);
+  if (ref.kind === 'dlami') return describeDlami(ref, ctx);
   const ev = evaluateVersion(ref, ctx);
   if (!ev) return undefined;
   const fw = ev.framework;

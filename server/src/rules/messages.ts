@@ -68,3 +68,106 @@ export function bumpTitle(packageName: string, target: string, what: 'latest-pat
     what === 'latest-patch' ? 'latest patch' : what === 'nearest' ? `nearest supported ${fw.name} version` : `latest supported ${fw.name} version`;
   return `Bump ${packageName} to ${target} (${label}${hashes ? '; regenerate the --hash values' : ''})`;
 }
+
+// ---------------------------------------------------------------------------
+// Container images and DLAMIs
+
+/** `in 12 days`, `today`, `3 days ago` for a day `left` days after `asOf` (negative: before). */
+export function relativeDays(left: number): string {
+  return left === 0 ? 'today' : left > 0 ? `in ${days(left)}` : `${days(left)} ago`;
+}
+
+/** The policy clause an end-of-patch finding of an image or DLAMI rests on. */
+export const AGING_OUT_CLAUSE = 'DLAMI §End of patch date (Aging out)';
+/** The policy clause of `python-end-of-life` and `os-end-of-life`. */
+export const DEPENDENCY_CLAUSE = 'DLAMI §Dependency end-of-support';
+/** The policy clause of `pinned-ami-build`. */
+export const IN_PLACE_CLAUSE = 'DLAMI §Will my instance be patched in place while my workload is running?';
+/** The policy clause of `legacy-image` and `registry-region-mismatch`. */
+export const URL_PATTERNS_CLAUSE = 'SageMaker images §URL patterns';
+
+/**
+ * `end-of-patch` for an image or DLAMI: `what` names the framework version as the image carries it
+ * (`PyTorch 2.6 (inference images)`), `basis` says where the date comes from.
+ */
+export function imageEndOfPatchMessage(what: string, carrier: string, endOfPatch: string, ago: number, basis: string): string {
+  return `${what} reached end of patch on ${endOfPatch} (${relativeDays(-ago)}); ${carrier} for it get no more security patches or bug fixes (${AGING_OUT_CLAUSE}). End of patch ${basis}.`;
+}
+
+/** `end-of-patch-soon` for an image or DLAMI. */
+export function imageEndOfPatchSoonMessage(what: string, endOfPatch: string, left: number, basis: string): string {
+  return `${what} ends patch support on ${endOfPatch} (${relativeDays(left)}) (${AGING_OUT_CLAUSE}). End of patch ${basis}.`;
+}
+
+/** `superseded-patch` for an image: a later patch of the same framework version has published images. */
+export function imageSupersededMessage(name: string, pinned: string, latest: string, released: string | undefined, dateKind: string | undefined, latestTag: string): string {
+  const on = released ? ` (${releasedText(released, dateKind)})` : '';
+  return `${name} ${pinned} is superseded by ${latest}${on}, published as ${latestTag}; once the image with the later patch is released, images with the earlier patch are no longer actively maintained (DLAMI §Framework version (patch) upgrades).`;
+}
+
+/** `python-end-of-life`. */
+export function pythonEndOfLifeMessage(python: string, written: string, endOfLife: string, ago: number, carrier: string): string {
+  return `Python ${python} (\`${written}\`) reached end of life on ${endOfLife} (${relativeDays(-ago)}); ${carrier} built on it are no longer actively maintained (${DEPENDENCY_CLAUSE}).`;
+}
+
+/** `os-end-of-life`. */
+export function osEndOfLifeMessage(os: string, written: string, endOfLife: string, ago: number, carrier: string): string {
+  return `${os} (\`${written}\`) reached end of standard support on ${endOfLife} (${relativeDays(-ago)}); ${carrier} built on it are no longer actively maintained (${DEPENDENCY_CLAUSE}).`;
+}
+
+/** `discontinued` for an image or DLAMI, from a retired thing of the catalog. */
+export function retiredMessage(name: string, what: string, end: string | undefined, summary: string, migration: string): string {
+  const since = end ? ` since ${end}` : '';
+  return `${what} belongs to ${name}, which is discontinued${since}: ${firstSentence(summary)} ${firstSentence(migration)}`.trim();
+}
+
+/** The first sentence of a text (up to and including the first `. ` or the end), for short messages. */
+export function firstSentence(text: string): string {
+  const m = /(?<!\b(?:e\.g|i\.e|etc|vs))\.\s(?=[A-Z"(])/.exec(text);
+  return m ? text.slice(0, m.index + 1) : text;
+}
+
+/** `legacy-image` for a repository that is only in the legacy image lists. */
+export function legacyRepositoryMessage(repository: string, successor: string | undefined): string {
+  const to = successor ? ` Its current repository is ${successor}.` : ' No current repository replaces it.';
+  return `${repository} is a legacy DLC repository: neither the current Deep Learning Containers documentation nor the Neuron DLC list names it, so its images get no updates (${URL_PATTERNS_CLAUSE}).${to}`;
+}
+
+/** `legacy-image` for an image from a legacy registry account. */
+export function legacyAccountMessage(account: string, region: string, note: string, current: string | undefined): string {
+  const to = current ? ` The DLC registry of ${region} is ${current}.` : '';
+  return `${account} is a legacy SageMaker framework image account (${note}) (${URL_PATTERNS_CLAUSE}).${to}`;
+}
+
+/** `image-not-published`. */
+export function notPublishedMessage(repository: string, tag: string, catalog: Catalog): string {
+  return `The catalog (dated ${catalog.generated}) lists no tag ${tag} for ${repository}: no published image has this combination of version, processor, Python, CUDA, OS and platform, so a pull may fail. The catalog's lists come from documentation snapshots and can miss builds; check the tag if it is known to exist.`;
+}
+
+/** `registry-region-mismatch`. */
+export function registryMismatchMessage(account: string, region: string, expected: string, serves: readonly string[]): string {
+  const elsewhere = serves.length ? ` (${account} serves ${serves.slice(0, 3).join(', ')}${serves.length > 3 ? ', …' : ''})` : '';
+  return `${region}'s DLC images are served by account ${expected}, not ${account}${elsewhere}; opt-in regions and China use their own accounts (${URL_PATTERNS_CLAUSE}).`;
+}
+
+/** `unpinned` for an image: `:latest`, no tag or a rolling tag. */
+export function unpinnedImageMessage(uri: string, why: 'no-tag' | 'latest' | 'rolling'): string {
+  const what = why === 'no-tag' ? 'has no tag (Docker pulls `latest`)' : why === 'latest' ? 'uses the `latest` tag' : 'uses a rolling tag without a version';
+  return `${uri} ${what}: the image it pulls changes over time, so its framework, Python and OS versions cannot be evaluated.`;
+}
+
+/** `unpinned` for a DLAMI name filter with only a wildcard for the framework version. */
+export function unpinnedDlamiMessage(name: string, family: string): string {
+  return `${name} matches any framework version of ${family}: the AMI it selects changes over time, so its framework version cannot be evaluated.`;
+}
+
+/** `pinned-ami-build`. */
+export function pinnedAmiBuildMessage(date: string, family: string, ssm: boolean): string {
+  const alt = ssm ? 'its SSM public parameter or a name filter with `*` for the date' : 'a name filter with `*` for the date';
+  return `This ${family} name is pinned to the build of ${date}: DLAMIs are immutable and patched only by new AMIs, so this build never gets the newer patches (${IN_PLACE_CLAUSE}). Use ${alt}.`;
+}
+
+/** Title of a whole-tag fix: `Update image to 2.5.1-gpu-… (nearest supported: PyTorch 2.5)`. */
+export function imageTagTitle(tag: string, label: string): string {
+  return `Update image to ${tag} (${label})`;
+}

@@ -2,24 +2,50 @@
  * Rule ids, their default severities and documentation pages. Shared by the server, the CLI and
  * the VS Code client (settings schema), so every side uses the same names.
  */
-import type { Severity, SeveritySetting } from '../model';
+import type { ReferenceKind, Severity, SeveritySetting } from '../model';
 
 export const RULES = {
   'end-of-patch': { defaultSeverity: 'warning', summary: 'The framework version is past its end-of-patch date.', since: 'the end-of-patch date' },
   'end-of-patch-soon': { defaultSeverity: 'information', summary: 'The framework version reaches end of patch within the warning window.' },
-  'superseded-patch': { defaultSeverity: 'hint', summary: 'A later patch release of the same framework version exists.', since: 'the release date of the later patch' },
+  'superseded-patch': {
+    defaultSeverity: 'hint',
+    defaultSeverityFor: { 'container-image': 'warning' },
+    summary: 'A later patch release of the same framework version exists (for images: has images).',
+    since: 'the release date of the later patch',
+  },
   'unsupported-version': { defaultSeverity: 'warning', summary: 'The framework version is not in the support table and no end-of-patch date is known.' },
   'unknown-version': { defaultSeverity: 'hint', summary: 'The catalog does not know this version yet; refresh the catalog.' },
-  unpinned: { defaultSeverity: 'off', summary: 'The framework package is not pinned, so nothing can be evaluated.' },
-  discontinued: { defaultSeverity: 'warning', summary: 'The framework itself is retired.', since: 'the date the framework was retired' },
+  unpinned: {
+    defaultSeverity: 'off',
+    defaultSeverityFor: { 'container-image': 'hint', dlami: 'hint' },
+    summary: 'The framework package, image (`:latest`, no tag) or DLAMI filter names no version, so nothing can be evaluated.',
+  },
+  discontinued: { defaultSeverity: 'warning', summary: 'The framework, accelerator, service or DLAMI family behind the reference is retired.', since: 'the date the thing was retired' },
+  'python-end-of-life': { defaultSeverity: 'warning', summary: 'The Python an image is built on is past its end of life.', since: 'the Python version\'s end of life' },
+  'os-end-of-life': { defaultSeverity: 'warning', summary: 'The OS an image or DLAMI is built on is past its end of standard support.', since: 'the OS release\'s end of life' },
+  'legacy-image': { defaultSeverity: 'warning', summary: 'An image from a legacy repository or the legacy registry accounts.' },
+  'image-not-published': { defaultSeverity: 'information', summary: 'The catalog lists no such tag for the DLC repository.' },
+  'registry-region-mismatch': { defaultSeverity: 'error', summary: 'The ECR account in the image URI does not serve DLC images in that region.' },
+  'pinned-ami-build': { defaultSeverity: 'information', summary: 'A DLAMI name or filter pinned to one dated build instead of the newest build.' },
   'unused-suppression': { defaultSeverity: 'hint', summary: 'A dl-lifecycle suppression comment that suppresses nothing.' },
-} as const satisfies Record<string, { defaultSeverity: SeveritySetting; summary: string; since?: string }>;
+} as const satisfies Record<string, { defaultSeverity: SeveritySetting; defaultSeverityFor?: Partial<Record<ReferenceKind, SeveritySetting>>; summary: string; since?: string }>;
 
 export type RuleId = keyof typeof RULES;
 export const RULE_IDS = Object.keys(RULES) as RuleId[];
 
 export function isRuleId(id: string): id is RuleId {
   return Object.prototype.hasOwnProperty.call(RULES, id);
+}
+
+/**
+ * The default severity of a rule for a kind of reference: `defaultSeverityFor[kind]` when the rule
+ * has one (rules.md: `superseded-patch` is a warning for images and a hint for package pins;
+ * `unpinned` is a hint for images and DLAMIs and off for package pins), else `defaultSeverity`.
+ * `defaultSeverity` is the one documented first and validated by the docs test.
+ */
+export function defaultSeverityOf(rule: RuleId, kind?: ReferenceKind): SeveritySetting {
+  const r: { defaultSeverity: SeveritySetting; defaultSeverityFor?: Partial<Record<ReferenceKind, SeveritySetting>> } = RULES[rule];
+  return (kind !== undefined ? r.defaultSeverityFor?.[kind] : undefined) ?? r.defaultSeverity;
 }
 
 /**

@@ -5,7 +5,9 @@
 import picomatch from 'picomatch';
 import type { Catalog } from '../catalog/catalog';
 import type { ScanResult } from '../model';
+import type { ImageMapping } from '../policy/images';
 import { scanRequirements } from './requirements';
+import { scanDockerfile } from './dockerfile';
 
 export interface FileKind {
   id: string;
@@ -15,7 +17,14 @@ export interface FileKind {
   patterns: string[];
   /** Line-comment marker used for suppression comments inserted by quick fixes. */
   lineComment: string;
-  scan(text: string, catalog: Catalog, path: string): ScanResult;
+  scan(text: string, catalog: Catalog, path: string, options?: ScanOptions): ScanResult;
+  /** `-r`/`-c` include paths of this kind name files beside it (requirements files), rather than paths inside a container image (Dockerfile `RUN pip install -r`). */
+  includesAreLocal: boolean;
+}
+
+/** What a scan may need beyond the text: the policy file's `[[images]]` mappings for internal images. */
+export interface ScanOptions {
+  mappings?: readonly ImageMapping[];
 }
 
 const isConstraints = (p: string) => /(^|[/\\])constraints[^/\\]*\.txt$/i.test(p);
@@ -27,6 +36,15 @@ export const FILE_KINDS: readonly FileKind[] = [
     patterns: ['requirements*.txt', '*requirements*.txt', 'constraints*.txt', 'requirements.in', '*.pip', '**/requirements/*.txt'],
     lineComment: '#',
     scan: (text, catalog, path) => scanRequirements(text, catalog, { constraints: isConstraints(path) }),
+    includesAreLocal: true,
+  },
+  {
+    id: 'dockerfile',
+    languageIds: ['dockerfile'],
+    patterns: ['Dockerfile', 'Dockerfile.*', '*.Dockerfile', '*.dockerfile', 'Containerfile', 'Containerfile.*', '**/Dockerfile'],
+    lineComment: '#',
+    scan: (text, catalog, _path, options) => scanDockerfile(text, catalog, { mappings: options?.mappings }),
+    includesAreLocal: false,
   },
 ];
 

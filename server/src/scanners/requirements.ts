@@ -256,6 +256,24 @@ function splitShort(s: string): [string, string | undefined] {
 }
 
 /**
+ * Reads one PEP 508 requirement written outside a requirements file (a `pip install` argument in a
+ * Dockerfile `RUN`), with the same reading as requirement lines here.
+ * @param req the requirement with shell quotes removed (`tensorflow>=2.14,<2.15`)
+ * @param range maps offsets `[from, to)` in `req` to document ranges (LSP, UTF-16)
+ * @param notes receives a note when the text is not a requirement or its specifier cannot be read
+ * @returns a pin when the name is a framework package the catalog knows, else undefined; never throws
+ */
+export function parseRequirementAt(
+  req: string,
+  range: (from: number, to: number) => Range,
+  catalog: Catalog,
+  notes: ScanNote[],
+  options: { constraint?: boolean } = {},
+): PackagePinReference | undefined {
+  return parseRequirement(req, 0, range, catalog, false, options.constraint ?? false, notes);
+}
+
+/**
  * Parses `name[extras] specifiers` of a PEP 508 requirement at logical offset `base`.
  * Returns a reference when the name is a framework the catalog knows, else undefined.
  */

@@ -1,0 +1,572 @@
+/**
+ * Scanner for Dockerfiles and Containerfiles. `dockerfile-ast` splits the file into instructions
+ * (with the `# escape=` directive, comments and here-documents); the arguments of `FROM`, `ARG`
+ * and `RUN` are then read here with a map from every character back to the offset it is written
+ * at, because a reference's parts must carry exact ranges across line continuations, quotes and
+ * `ARG` substitution.
+ *
+ * What it reads, following the Dockerfile reference (docs.docker.com/reference/dockerfile):
+ * - `FROM [--platform=…] image [AS name]`: the image is classified by the image recogniser
+ *   (`dlc`, `base` or policy-`mapped`); `scratch` and earlier stage names are not images.
+ * - `ARG name[=default]` before the first `FROM` (the only `ARG`s a `FROM` sees): defaults are
+ *   substituted into `FROM` for `$VAR`, `${VAR}`, `${VAR:-word}`, `${VAR-word}`, `${VAR:+word}` and
+ *   `${VAR+word}`, chains (`ARG B=${A}`) included; each character of the substituted image keeps
+ *   the range it is written at, so a part taken from an `ARG` default points into that default
+ *   (what a fix edits). An `ARG` without a default is not guessed: the `FROM` gets a note.
+ * - `RUN` in shell form and exec form (`["pip", "install", …]`, `["/bin/sh", "-c", "…"]`): package
+ *   installs, read by `shellInstalls.ts`.
+ * It also returns comments, the line span of every instruction (for suppression comments) and
+ * notes. It never throws and every range lies inside the text.
+ */
+import { DockerfileParser } from 'dockerfile-ast';
+import type { Instruction } from 'dockerfile-ast';
+import type { Catalog } from '../catalog/catalog';
+import type { ImageReference, Position, Range, ScanNote, ScanResult } from '../model';
+import type { ImageMapping } from '../policy/images';
+import { TextIndex } from '../text';
+import { recognizeImage } from './images';
+import type { DocPosition, MappedText, ShellWord } from './shellInstalls';
+import { scanInstallCommand, scanShellInstalls, spanRange } from './shellInstalls';
+
+/** Options for {@link scanDockerfile}. */
+export interface DockerfileScanOptions {
+  /** A policy file's `[[images]]` mappings: internal images built on DLCs, passed to the image recogniser. */
+  mappings?: readonly ImageMapping[];
+}
+
+/** The `ARG` whose default holds a character of a substituted image. */
+interface VarSource {
+  variable: string;
+  /** Range of the default value as written (inside quotes when it is quoted). */
+  range: Range;
+}
+
+/**
+ * One level of where a character of a substituted text comes from: the document span `[s, e)` of
+ * the text that produced it at that level (a `${VAR}` expression, or the character itself at the
+ * innermost level), and the `ARG` default that span is written in (undefined: the instruction
+ * being read).
+ */
+interface Frame {
+  s: number;
+  e: number;
+  in?: VarSource;
+}
+
+/**
+ * A text built by substitution. For each character, its frames from the outermost expression to
+ * the character as written (the last frame, one code unit wide).
+ */
+interface Expanded {
+  text: string;
+  frames: Frame[][];
+}
+
+/** A variable that could not be resolved, at logical offsets `[from, to)` of the expression. */
+interface Problem {
+  from: number;
+  to: number;
+  /** The expression as `${NAME}`. */
+  variable: string;
+  why: string;
+  /** The first cause down a chain of ARGs (`ARG has no default`). */
+  root: string;
+}
+
+const problemMessage = (p: Problem) => `cannot resolve ${p.variable}: ${p.why}; the image is not judged`;
+
+/** A global `ARG`: its default (null when it has none) or why the default cannot be read. */
+interface ArgValue {
+  value: Expanded | null;
+  range?: Range;
+  unresolved?: string;
+  /** The first cause when the default cannot be read. */
+  root?: string;
+}
+
+/** The platform `ARG`s BuildKit defines in the global scope. */
+const AUTOMATIC_ARGS = new Set([
+  'BUILDPLATFORM', 'BUILDOS', 'BUILDARCH', 'BUILDVARIANT', 'TARGETPLATFORM', 'TARGETOS', 'TARGETARCH', 'TARGETVARIANT',
+]);
+const NAME_START = /[A-Za-z_]/;
+const NAME_CHAR = /[A-Za-z0-9_]/;
+const MAX_DEPTH = 16;
+
+/**
+ * Scans a Dockerfile.
+ * @param text the whole file (a BOM and any line endings are accepted)
+ * @param catalog used to recognise DLC images and framework packages
+ * @returns image references (`FROM`), package pins and includes (`RUN` installs), index URLs,
+ *   comments, instruction line spans and notes, with LSP ranges (0-based, UTF-16); never throws
+ */
+export function scanDockerfile(text: string, catalog: Catalog, options: DockerfileScanOptions = {}): ScanResult {
+  const result: ScanResult = { references: [], includes: [], comments: [], statements: [], indexUrls: [], notes: [] };
+  const origin: Position = { line: 0, character: 0 };
+  try {
+    const index = new TextIndex(text);
+    const pos: DocPosition = (o) => index.positionAt(Math.min(Math.max(o, 0), text.length));
+    const doc = DockerfileParser.parse(text);
+    const escape = doc.getEscapeCharacter() || '\\';
+    for (const c of doc.getComments()) {
+      const start = index.offsetAt(c.getRange().start);
+      if (text[start] !== '#') continue;
+      let end = start;
+      while (end < text.length && text[end] !== '\n' && text[end] !== '\r') end++;
+      result.comments.push({ text: text.slice(start + 1, end), range: { start: pos(start), end: pos(end) }, standalone: true });
+    }
+    const env = new Map<string, ArgValue>();
+    const stages = new Set<string>();
+    let seenFrom = false;
+    for (const instruction of doc.getInstructions()) {
+      try {
+        const r = instruction.getRange();
+        const endLine = r.end.line > r.start.line && r.end.character === 0 ? r.end.line - 1 : r.end.line;
+        result.statements.push({ startLine: r.start.line, endLine });
+        const keyword = instruction.getKeyword().toUpperCase();
+        if (keyword !== 'FROM' && keyword !== 'ARG' && keyword !== 'RUN') continue;
+        const args = argumentsText(text, index, instruction, escape);
+        if (!args) continue;
+        if (keyword === 'ARG') {
+          if (!seenFrom) readArgs(args, escape, env, pos);
+        } else if (keyword === 'FROM') {
+          seenFrom = true;
+          scanFrom(text, args, escape, env, stages, catalog, options, pos, result);
+        } else {
+          const before = result.references.length;
+          scanRun(args, catalog, pos, result);
+          // a pin's text is what the file holds at its range (quotes inside a word included)
+          for (const ref of result.references.slice(before)) ref.text = text.slice(index.offsetAt(ref.range.start), index.offsetAt(ref.range.end));
+        }
+      } catch (e) {
+        result.notes.push({ range: instruction.getRange(), message: `instruction skipped: ${e instanceof Error ? e.message : String(e)}` });
+      }
+    }
+  } catch (e) {
+    result.notes.push({ range: { start: origin, end: origin }, message: `could not read the Dockerfile: ${e instanceof Error ? e.message : String(e)}` });
+  }
+  return result;
+}
+
+/**
+ * The arguments of an instruction as the builder sees them: escaped line breaks removed together
+ * with the blank and comment lines that follow them, other characters kept as written (escapes
+ * are interpreted by the readers of each instruction).
+ */
+function argumentsText(text: string, index: TextIndex, instruction: Instruction, escape: string): MappedText | undefined {
+  const argsRange = instruction.getArgumentsRange();
+  if (!argsRange) return undefined;
+  const from = index.offsetAt(argsRange.start);
+  const to = index.offsetAt(instruction.getRange().end);
+  const chars: string[] = [];
+  const offsets: number[] = [];
+  let i = from;
+  while (i < to) {
+    const c = text[i];
+    if (c === escape) {
+      let j = i + 1;
+      while (j < text.length && (text[j] === ' ' || text[j] === '\t')) j++;
+      if (j < text.length && (text[j] === '\n' || text[j] === '\r')) {
+        j = afterLineBreak(text, j);
+        // blank lines and comment lines inside a continued instruction are dropped
+        for (;;) {
+          let k = j;
+          while (k < to && (text[k] === ' ' || text[k] === '\t')) k++;
+          if (k >= to) break;
+          if (text[k] === '#') {
+            while (k < text.length && text[k] !== '\n' && text[k] !== '\r') k++;
+            if (k >= text.length) break;
+            j = afterLineBreak(text, k);
+          } else if (text[k] === '\n' || text[k] === '\r') j = afterLineBreak(text, k);
+          else break;
+        }
+        i = j;
+        continue;
+      }
+    }
+    chars.push(c);
+    offsets.push(i);
+    i++;
+  }
+  return { text: chars.join(''), offsets };
+}
+
+function afterLineBreak(text: string, at: number): number {
+  return text[at] === '\r' && text[at + 1] === '\n' ? at + 2 : at + 1;
+}
+
+/** Splits logical text into words at unquoted spaces and tabs; quotes and escapes stay in the words. */
+function words(t: string, escape: string): Array<{ start: number; end: number }> {
+  const out: Array<{ start: number; end: number }> = [];
+  let i = 0;
+  while (i < t.length) {
+    while (i < t.length && /\s/.test(t[i])) i++;
+    if (i >= t.length) break;
+    const start = i;
+    let quote: string | undefined;
+    while (i < t.length) {
+      const c = t[i];
+      if (quote) {
+        if (c === escape && quote === '"' && i + 1 < t.length) i++;
+        else if (c === quote) quote = undefined;
+      } else if (c === escape && i + 1 < t.length) i++;
+      else if (c === '"' || c === "'") quote = c;
+      else if (/\s/.test(c)) break;
+      i++;
+    }
+    out.push({ start, end: Math.min(i, t.length) });
+  }
+  return out;
+}
+
+const emptyExpanded = (): Expanded => ({ text: '', frames: [] });
+/** A substituted image longer than this is not an image (and chains of ARGs cannot blow up). */
+const MAX_EXPANDED = 4096;
+
+/**
+ * Expands `src.text[from, to)` as the builder does for `FROM` and `ARG`: quote removal, escapes,
+ * and variables from `env`. Variables that cannot be resolved are added to `problems`.
+ */
+function expand(src: MappedText, from: number, to: number, escape: string, env: ReadonlyMap<string, ArgValue>, problems: Problem[], depth = 0): Expanded {
+  const out = emptyExpanded();
+  const t = src.text;
+  const literal = (i: number) => {
+    const o = src.offsets[i];
+    out.text += t[i];
+    out.frames.push([{ s: o, e: o + 1 }]);
+  };
+  // a value put in place of the expression `[exprFrom, exprTo)`; its outermost frames lie in the default of `source`, if given
+  const insert = (e: Expanded, exprFrom: number, exprTo: number, source?: VarSource) => {
+    if (out.text.length + e.text.length > MAX_EXPANDED) {
+      const why = 'the substituted text is too long';
+      problems.push({ from: exprFrom, to: exprTo, variable: t.slice(exprFrom, exprTo), why, root: why });
+      return;
+    }
+    const outer: Frame = { s: src.offsets[exprFrom], e: src.offsets[exprTo - 1] + 1 };
+    for (let k = 0; k < e.text.length; k++) {
+      const inner = e.frames[k];
+      out.text += e.text[k];
+      out.frames.push([outer, source && inner[0] && !inner[0].in ? { ...inner[0], in: source } : inner[0], ...inner.slice(1)]);
+    }
+  };
+  let quote: string | undefined;
+  let i = from;
+  while (i < to) {
+    const c = t[i];
+    if (quote === "'") {
+      if (c === "'") quote = undefined;
+      else literal(i);
+      i++;
+    } else if (c === escape && i + 1 < to && (quote !== '"' || t[i + 1] === '"' || t[i + 1] === '$' || t[i + 1] === escape)) {
+      // inside double quotes the escape only escapes `"`, `$` and itself (`"C:\tools"` keeps its backslash)
+      literal(i + 1);
+      i += 2;
+    } else if (c === '"' && quote === '"') {
+      quote = undefined;
+      i++;
+    } else if ((c === '"' || c === "'") && !quote) {
+      quote = c;
+      i++;
+    } else if (c === '$' && i + 1 < to && (t[i + 1] === '{' || NAME_START.test(t[i + 1]))) {
+      i = expandVariable(src, i, to, escape, env, problems, depth, insert);
+    } else {
+      literal(i);
+      i++;
+    }
+  }
+  return out;
+}
+
+/** Expands the variable expression at `at` (a `$`) and returns the offset after it. */
+function expandVariable(
+  src: MappedText,
+  at: number,
+  to: number,
+  escape: string,
+  env: ReadonlyMap<string, ArgValue>,
+  problems: Problem[],
+  depth: number,
+  insert: (e: Expanded, exprFrom: number, exprTo: number, source?: VarSource) => void,
+): number {
+  const t = src.text;
+  let nameEnd: number;
+  let exprEnd: number;
+  let modifier = '';
+  let wordFrom = 0;
+  let wordTo = 0;
+  const nameStart = t[at + 1] === '{' ? at + 2 : at + 1;
+  nameEnd = nameStart;
+  while (nameEnd < to && NAME_CHAR.test(t[nameEnd])) nameEnd++;
+  const name = t.slice(nameStart, nameEnd);
+  if (t[at + 1] === '{') {
+    let nesting = 1;
+    let k = nameEnd;
+    for (; k < to; k++) {
+      if (t[k] === escape) k++;
+      else if (t[k] === '$' && t[k + 1] === '{') nesting++, k++;
+      else if (t[k] === '}' && --nesting === 0) break;
+    }
+    if (k >= to) {
+      problems.push({ from: at, to, variable: `\${${name}`, why: 'no closing brace', root: 'no closing brace' });
+      return to;
+    }
+    exprEnd = k + 1;
+    const m = /^(:-|:\+|-|\+)/.exec(t.slice(nameEnd, k));
+    if (m) {
+      modifier = m[1];
+      wordFrom = nameEnd + m[1].length;
+      wordTo = k;
+    } else if (nameEnd !== k || name === '') {
+      problems.push({ from: at, to: exprEnd, variable: t.slice(at, exprEnd), why: 'this substitution form is not read', root: 'this substitution form is not read' });
+      return exprEnd;
+    }
+  } else exprEnd = nameEnd;
+  const display = `\${${name}}`;
+  const value = env.get(name);
+  const word = (): Expanded => (depth >= MAX_DEPTH ? emptyExpanded() : expand(src, wordFrom, wordTo, escape, env, problems, depth + 1));
+  const fail = (why: string) => problems.push({ from: at, to: exprEnd, variable: display, why, root: value?.root ?? why });
+  const isSet = value !== undefined && value.value !== null && !value.unresolved;
+  const unknown = value === undefined
+    ? AUTOMATIC_ARGS.has(name) ? 'the builder sets it for the build platform' : 'no ARG defines it before the first FROM'
+    : value.unresolved ?? (value.value === null ? 'ARG has no default' : undefined);
+  const source = value?.range ? { variable: name, range: value.range } : undefined;
+  switch (modifier) {
+    case '':
+      if (isSet) insert(value.value!, at, exprEnd, source);
+      else fail(unknown ?? 'ARG has no default');
+      break;
+    case ':-':
+    case '-':
+      if (value?.unresolved) fail(value.unresolved);
+      else if (isSet && (modifier === '-' || value.value!.text !== '')) insert(value.value!, at, exprEnd, source);
+      else insert(word(), at, exprEnd);
+      break;
+    default: // ':+' and '+'
+      if (value?.unresolved) fail(value.unresolved);
+      else if (isSet && (modifier === '+' || value.value!.text !== '')) insert(word(), at, exprEnd);
+      break;
+  }
+  return exprEnd;
+}
+
+/** Reads the `NAME[=default]` pairs of a global `ARG` into `env`. */
+function readArgs(args: MappedText, escape: string, env: Map<string, ArgValue>, pos: DocPosition): void {
+  for (const w of words(args.text, escape)) {
+    const token = args.text.slice(w.start, w.end);
+    const eq = token.indexOf('=');
+    const name = eq < 0 ? token : token.slice(0, eq);
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) continue;
+    if (eq < 0) {
+      if (!env.has(name)) env.set(name, { value: null });
+      continue;
+    }
+    let vs = w.start + eq + 1;
+    let ve = w.end;
+    const problems: Problem[] = [];
+    const value = expand(args, vs, ve, escape, env, problems);
+    if (ve - vs >= 2 && (args.text[vs] === '"' || args.text[vs] === "'") && args.text[ve - 1] === args.text[vs]) {
+      vs++;
+      ve--;
+    }
+    const range = spanRange(pos, args.offsets, vs, ve);
+    if (problems.length) {
+      const p = problems[0];
+      env.set(name, { value: null, range, unresolved: `its default uses ${p.variable}, which cannot be resolved (${p.root})`, root: p.root });
+    } else env.set(name, { value, range });
+  }
+}
+
+function scanFrom(
+  text: string,
+  args: MappedText,
+  escape: string,
+  env: ReadonlyMap<string, ArgValue>,
+  stages: Set<string>,
+  catalog: Catalog,
+  options: DockerfileScanOptions,
+  pos: DocPosition,
+  out: ScanResult,
+): void {
+  const tokens = words(args.text, escape).filter((w) => !args.text.startsWith('--', w.start));
+  const image = tokens[0];
+  if (!image) return;
+  const asWord = tokens[1] && args.text.slice(tokens[1].start, tokens[1].end).toLowerCase() === 'as' ? tokens[2] : undefined;
+  try {
+    const problems: Problem[] = [];
+    const expanded = expand(args, image.start, image.end, escape, env, problems);
+    for (const p of problems) out.notes.push({ range: spanRange(pos, args.offsets, p.from, p.to), message: problemMessage(p) });
+    if (problems.length || expanded.text === '') return;
+    const name = expanded.text.toLowerCase();
+    if (name === 'scratch' || stages.has(name)) return;
+    const ref = recognizeImage(expanded.text, (o) => ({ line: 0, character: o }), catalog, { mappings: options.mappings });
+    if (!ref) return;
+    const written = spanRange(pos, args.offsets, image.start, image.end);
+    const located = remapImage(ref, expanded, pos, written);
+    located.range = written;
+    located.text = text.slice(args.offsets[image.start], args.offsets[image.end - 1] + 1);
+    const source = substitutionSource(ref, expanded);
+    if (source) located.image.substitutedFrom = { variable: source.variable, range: source.range };
+    out.references.push(located);
+  } finally {
+    if (asWord) stages.add(args.text.slice(asWord.start, asWord.end).toLowerCase());
+  }
+}
+
+/**
+ * The depth at which the characters `[s, t)` part ways: below their common outer expressions.
+ * Each character's frame at that depth is where a replacement of exactly these characters goes.
+ */
+function splitDepth(e: Expanded, s: number, t: number): number {
+  let depth = e.frames[s].length - 1;
+  for (let k = s + 1; k < t && depth > 0; k++) {
+    const a = e.frames[s];
+    const b = e.frames[k];
+    let d = 0;
+    while (d < depth && d < b.length - 1 && a[d].s === b[d].s && a[d].e === b[d].e) d++;
+    depth = d;
+  }
+  return depth;
+}
+
+/** The frames of `[s, t)` at their split depth. */
+function framesAt(e: Expanded, s: number, t: number): Frame[] {
+  const depth = splitDepth(e, s, t);
+  const out: Frame[] = [];
+  for (let k = s; k < t; k++) out.push(e.frames[k][Math.min(depth, e.frames[k].length - 1)]);
+  return out;
+}
+
+/**
+ * The `ARG` default the image text comes from: the one the tag is written in (what a whole-tag
+ * fix edits), else the innermost default of the first substituted character.
+ */
+function substitutionSource(ref: ImageReference, e: Expanded): VarSource | undefined {
+  const tag = ref.image.tag?.range;
+  const n = e.text.length;
+  if (tag && tag.start.line === 0 && tag.end.line === 0 && tag.start.character < tag.end.character && tag.end.character <= n) {
+    const inTag = framesAt(e, tag.start.character, tag.end.character).find((f) => f.in)?.in;
+    if (inTag) return inTag;
+  }
+  for (const frames of e.frames) {
+    const inner = [...frames].reverse().find((f) => f.in);
+    if (inner) return inner.in;
+  }
+  return undefined;
+}
+
+/**
+ * Rebuilds the recogniser's result with document ranges. The recogniser was given the identity
+ * map (`character` = offset in the substituted text). A span maps to the text that produces
+ * exactly it: its own characters when they are written side by side (also inside one `ARG`
+ * default), else the smallest enclosing text holding its pieces (`${VERSION}-gpu` in `FROM`).
+ */
+function remapImage(ref: ImageReference, e: Expanded, pos: DocPosition, fallback: Range): ImageReference {
+  const n = e.text.length;
+  const mapRange = (r: Range): Range => {
+    if (r.start.line !== 0 || r.end.line !== 0 || n === 0) return fallback;
+    const s = Math.min(Math.max(r.start.character, 0), n);
+    const t = Math.min(Math.max(r.end.character, s), n);
+    if (t === s) {
+      const p = pos(s < n ? e.frames[s][e.frames[s].length - 1].s : e.frames[n - 1][e.frames[n - 1].length - 1].e);
+      return { start: p, end: p };
+    }
+    let from = Infinity;
+    let to = -Infinity;
+    for (const f of framesAt(e, s, t)) {
+      from = Math.min(from, f.s);
+      to = Math.max(to, f.e);
+    }
+    return { start: pos(from), end: pos(to) };
+  };
+  const visit = (v: unknown, depth: number): unknown => {
+    if (isRange(v)) return mapRange(v);
+    if (depth > 8 || v === null || typeof v !== 'object') return v;
+    if (Array.isArray(v)) return v.map((x) => visit(x, depth + 1));
+    const proto = Object.getPrototypeOf(v);
+    if (proto !== Object.prototype && proto !== null) return v;
+    const copy: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) copy[k] = visit(x, depth + 1);
+    return copy;
+  };
+  return visit(ref, 0) as ImageReference;
+}
+
+function isRange(v: unknown): v is Range {
+  if (v === null || typeof v !== 'object') return false;
+  const r = v as Partial<Range>;
+  return isPosition(r.start) && isPosition(r.end);
+}
+
+function isPosition(v: unknown): v is Position {
+  return v !== null && typeof v === 'object' && typeof (v as Position).line === 'number' && typeof (v as Position).character === 'number';
+}
+
+/** `RUN [--mount=…] command` (shell form) or `RUN ["exe", "arg", …]` (exec form). */
+function scanRun(args: MappedText, catalog: Catalog, pos: DocPosition, out: ScanResult): void {
+  const t = args.text;
+  let i = 0;
+  for (;;) {
+    while (i < t.length && (t[i] === ' ' || t[i] === '\t')) i++;
+    if (!t.startsWith('--', i)) break;
+    while (i < t.length && t[i] !== ' ' && t[i] !== '\t') i++;
+  }
+  const body: MappedText = { text: t.slice(i), offsets: args.offsets.slice(i) };
+  const exec = body.text.startsWith('[') ? jsonStrings(body) : undefined;
+  if (!exec) {
+    scanShellInstalls(body, catalog, pos, out);
+    return;
+  }
+  const exe = exec[0]?.text.slice(exec[0].text.lastIndexOf('/') + 1) ?? '';
+  if (/^(sh|bash|dash|ash|zsh)$/.test(exe)) {
+    const c = exec.findIndex((w, k) => k > 0 && /^-[a-z]*c[a-z]*$/.test(w.text));
+    if (c > 0 && exec[c + 1]) scanShellInstalls(exec[c + 1], catalog, pos, out);
+    return;
+  }
+  scanInstallCommand(exec, catalog, pos, out);
+}
+
+/** Reads a JSON array of strings with a map from each decoded character to its offset; undefined when it is not one (then the builder runs it as shell form). */
+function jsonStrings(src: MappedText): ShellWord[] | undefined {
+  const t = src.text;
+  const out: ShellWord[] = [];
+  let i = 1;
+  const ws = () => {
+    while (i < t.length && /\s/.test(t[i])) i++;
+  };
+  ws();
+  if (t[i] === ']') return t.slice(i + 1).trim() === '' ? out : undefined;
+  for (;;) {
+    ws();
+    if (t[i] !== '"') return undefined;
+    i++;
+    let text = '';
+    const offsets: number[] = [];
+    while (i < t.length && t[i] !== '"') {
+      const at = src.offsets[i];
+      if (t[i] === '\\') {
+        const e = t[i + 1];
+        const simple: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
+        if (e !== undefined && e in simple) {
+          text += simple[e];
+          i += 2;
+        } else if (e === 'u' && /^[0-9a-fA-F]{4}$/.test(t.slice(i + 2, i + 6))) {
+          text += String.fromCharCode(parseInt(t.slice(i + 2, i + 6), 16));
+          i += 6;
+        } else return undefined;
+      } else {
+        text += t[i];
+        i++;
+      }
+      offsets.push(at);
+    }
+    if (i >= t.length) return undefined;
+    i++;
+    out.push({ text, offsets, expands: false });
+    ws();
+    if (t[i] === ',') {
+      i++;
+      continue;
+    }
+    if (t[i] === ']') return t.slice(i + 1).trim() === '' ? out : undefined;
+    return undefined;
+  }
+}
