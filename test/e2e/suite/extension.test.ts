@@ -219,6 +219,38 @@ describe('dl-lifecycle in a real VS Code', function () {
     await vscode.commands.executeCommand('workbench.action.files.revert');
   });
 
+  it('a Dockerfile: end of patch on the DLC image, and the whole-tag fix rewrites the ARG default', async function () {
+    const folder = vscode.workspace.workspaceFolders![0];
+    const dockerUri = vscode.Uri.joinPath(folder.uri, 'Dockerfile');
+    const original = Buffer.from(await vscode.workspace.fs.readFile(dockerUri)).toString('utf8');
+    const dockerDoc = await vscode.workspace.openTextDocument(dockerUri);
+    await vscode.window.showTextDocument(dockerDoc);
+    try {
+      const eop = await waitFor(
+        'an end-of-patch diagnostic on the FROM line of the Dockerfile',
+        20_000,
+        () => vscode.languages.getDiagnostics(dockerUri).find((d) => d.source === SOURCE && codeOf(d) === 'end-of-patch' && d.range.start.line === 1),
+        () => `language ${dockerDoc.languageId}; diagnostics:\n${describeDiagnostics(vscode.languages.getDiagnostics(dockerUri))}`,
+      );
+      assert.match(eop.message, /PyTorch 2\.1 reached end of patch on 2024-10-04/);
+      const update = await awaitCodeAction(dockerUri, eop.range, vscode.CodeActionKind.QuickFix, 'an "Update image to …" quick fix', (a) => a.title.startsWith('Update image to '));
+      assert.equal(await vscode.workspace.applyEdit(update.edit), true);
+      const lines = dockerDoc.getText().split(/\r?\n/);
+      assert.match(lines[0], /^ARG PYTORCH_TAG=2\.\d+\.\d+-gpu-py3\d+-cu\d+-ubuntu\d+\.\d+-sagemaker$/, `ARG line after the fix: ${JSON.stringify(lines[0])}`);
+      assert.notEqual(lines[0], original.split(/\r?\n/)[0]);
+      assert.deepEqual(lines.slice(1), original.split(/\r?\n/).slice(1), 'only the ARG default changes');
+      await waitFor(
+        'the end-of-patch diagnostic to go away after the fix',
+        20_000,
+        () => (vscode.languages.getDiagnostics(dockerUri).some((d) => codeOf(d) === 'end-of-patch') ? undefined : true),
+        () => describeDiagnostics(vscode.languages.getDiagnostics(dockerUri)),
+      );
+    } finally {
+      await vscode.window.showTextDocument(dockerDoc);
+      await vscode.commands.executeCommand('workbench.action.files.revert');
+    }
+  });
+
   it('contributes dlLifecycle.showOutput (and runs it) and dlLifecycle.refreshCatalog', async function () {
     const commands = await vscode.commands.getCommands(true);
     assert.ok(commands.includes('dlLifecycle.showOutput'), 'command dlLifecycle.showOutput is not registered');
