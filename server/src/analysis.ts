@@ -6,7 +6,7 @@
 import type { Catalog } from './catalog/catalog';
 import type { CalendarDay } from './dates';
 import { daysBetween } from './dates';
-import type { Finding, Range, ReferenceKind, ScanResult, Severity, SeveritySetting } from './model';
+import type { Finding, Range, ReferenceKind, ScanNote, ScanResult, Severity, SeveritySetting } from './model';
 import type { RuleContext } from './rules/context';
 import { DEFAULT_WARNING_WINDOW_DAYS } from './rules/context';
 import { checkContainerImage } from './rules/containerImage';
@@ -105,6 +105,8 @@ export function analyzeText(text: string, path: string, kind: FileKind, catalog:
     } else if (ref.kind === 'container-image') raw.push(...checkContainerImage(ref, context));
     else if (ref.kind === 'dlami') raw.push(...checkDlami(ref, context));
   }
+  // what the scanner could not read is said, not guessed (an image from an ARG without a default)
+  for (const note of scan.notes) raw.push(unresolvedFinding(note));
   // severities first, so that a rule turned off is not "suppressed" (and its directive reported unused)
   const escalations = options.escalations ?? {};
   const configured = withSeverities(raw, context, escalations);
@@ -114,6 +116,11 @@ export function analyzeText(text: string, path: string, kind: FileKind, catalog:
   const all = [...findings, ...withSeverities(unused, context, escalations)];
   all.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.rule.localeCompare(b.rule));
   return { kind, scan, findings: all, context };
+}
+
+/** The `unresolved-reference` finding of a scanner note. */
+function unresolvedFinding(note: ScanNote): Finding {
+  return { rule: 'unresolved-reference', severity: 'hint', message: `${note.message.charAt(0).toUpperCase()}${note.message.slice(1)}.`.replace(/\.\.$/, '.'), range: note.range, subject: '', facts: [], fixes: [] };
 }
 
 /** The range that deletes a comment: the whole line for a standalone one, else the comment and the spaces before it. */

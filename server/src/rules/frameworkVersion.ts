@@ -197,6 +197,10 @@ export function checkFrameworkPin(ref: PackagePinReference, ctx: RuleContext): F
     out.push(finding('unknown-version', defaultSeverity('unknown-version'), msg.unknownVersionMessage(fw, ev.minor!, ctx.catalog, false), ref, ev, ctx));
     return out;
   }
+  if (ev.unresolved === 'unreadable') {
+    out.push(finding('unresolved-reference', defaultSeverity('unresolved-reference'), msg.unreadableSpecifierMessage(fw, ref.pin.name, ref.pin.specifier), ref, ev, ctx));
+    return out;
+  }
   if (ev.unresolved) return out;
   const minor = ev.minor!;
   const v = ev.frameworkVersion;

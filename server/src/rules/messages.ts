@@ -53,6 +53,10 @@ export function unknownVersionMessage(fw: Framework, version: string, catalog: C
     : `The catalog (dated ${catalog.generated}) does not know ${fw.name} ${version}; refresh the catalog.`;
 }
 
+export function unreadableSpecifierMessage(fw: Framework, name: string, specifier: string): string {
+  return `Cannot read \`${specifier}\` as a PEP 440 version specifier, so ${name} (${fw.name}) is not judged.`;
+}
+
 export function unpinnedMessage(fw: Framework, name: string): string {
   return `${name} is not pinned to a version, so its ${fw.name} framework version cannot be evaluated against end-of-patch dates.`;
 }

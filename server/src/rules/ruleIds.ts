@@ -28,6 +28,7 @@ export const RULES = {
   'registry-region-mismatch': { defaultSeverity: 'error', summary: 'The ECR account in the image URI does not serve DLC images in that region.' },
   'pinned-ami-build': { defaultSeverity: 'information', summary: 'A DLAMI name or filter pinned to one dated build instead of the newest build.' },
   'unused-suppression': { defaultSeverity: 'hint', summary: 'A dl-lifecycle suppression comment that suppresses nothing.' },
+  'unresolved-reference': { defaultSeverity: 'hint', summary: 'Something that looks like a reference could not be read, e.g. an image assembled from an ARG without a default; it is not judged.' },
 } as const satisfies Record<string, { defaultSeverity: SeveritySetting; defaultSeverityFor?: Partial<Record<ReferenceKind, SeveritySetting>>; summary: string; since?: string }>;
 
 export type RuleId = keyof typeof RULES;
