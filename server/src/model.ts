@@ -35,10 +35,18 @@ export interface PackagePin {
   hasHashes: boolean;
   /** The reference comes from a constraints file (`-c`) rather than a requirements file. */
   constraint: boolean;
+  /**
+   * The package manager the pin is written for: `pip` (requirements syntax, PEP 508 strings in
+   * pyproject/Pipfile), `conda` (MatchSpecs), `poetry` (`^`/`~` constraints), `pipenv`, `apt`.
+   * Absent means `pip`.
+   */
+  manager?: 'pip' | 'conda' | 'poetry' | 'pipenv' | 'apt';
+  /** For conda pins: the channel written with the package (`pytorch::pytorch`), if any. */
+  channel?: Located;
 }
 
-/** Reference kinds; later file kinds add SDK-call kinds. */
-export type ReferenceKind = 'framework-package-pin' | 'container-image' | 'dlami';
+/** Reference kinds. */
+export type ReferenceKind = 'framework-package-pin' | 'container-image' | 'dlami' | 'python-version' | 'package-channel' | 'sdk-framework';
 
 /** A piece of a reference's text with its range in the scanned file. */
 export interface Located {
@@ -149,8 +157,53 @@ export interface DlamiReference extends ReferenceBase {
   dlami: DlamiRef;
 }
 
+/** A Python version a file asks for (`python=3.8` in a conda environment, `python_version = "3.8"` in a Pipfile, `requires-python`). */
+export interface PythonVersionReference extends ReferenceBase {
+  kind: 'python-version';
+  subject: 'python';
+  /** Range of the version text (`3.8`), what a fix edits. */
+  versionRange: Range;
+}
+
+/** A package channel or index a file installs from (`defaults`, `anaconda`, `conda-forge` in a conda environment). */
+export interface ChannelReference extends ReferenceBase {
+  kind: 'package-channel';
+  /** The channel name as written (`defaults`, `pytorch`, `https://conda.anaconda.org/conda-forge`). */
+  channel: string;
+  manager: 'conda';
+}
+
+/**
+ * A SageMaker Python SDK call that selects a framework image (`PyTorch(framework_version="1.8.0",
+ * py_version="py3")`, `HuggingFace(transformers_version=…, pytorch_version=…)`,
+ * `image_uris.retrieve(framework="pytorch", version="1.8")`). Each argument has its own range; a
+ * value that came from a constant assigned in the same file points at the constant's literal.
+ */
+export interface SdkFrameworkReference extends ReferenceBase {
+  kind: 'sdk-framework';
+  sdk: {
+    /** The callee as written (`PyTorch`, `sagemaker.pytorch.PyTorch`, `image_uris.retrieve`, `get_huggingface_llm_image_uri`). */
+    call: string;
+    callRange: Range;
+    /** `training` for estimators, `inference` for models and `image_uris.retrieve(image_scope="inference")`. */
+    job?: 'training' | 'inference';
+    /** The framework id: `pytorch`, `tensorflow`, `mxnet`, `chainer`, `huggingface`, or another SDK framework name. */
+    framework: string;
+    /** `framework_version=` (or `version=` of `image_uris.retrieve`). */
+    frameworkVersion?: Located;
+    /** `pytorch_version=` / `tensorflow_version=` of Hugging Face calls. */
+    baseFrameworkVersion?: Located & { framework: string };
+    pyVersion?: Located;
+    transformersVersion?: Located;
+    instanceType?: Located;
+    acceleratorType?: Located;
+    /** Names of same-file constants that supplied argument values, with where they are assigned. */
+    resolvedFrom?: Array<{ name: string; range: Range }>;
+  };
+}
+
 /** Something a file refers to, found by a scanner. A reference knows nothing of lifecycle. */
-export type Reference = PackagePinReference | ImageReference | DlamiReference;
+export type Reference = PackagePinReference | ImageReference | DlamiReference | PythonVersionReference | ChannelReference | SdkFrameworkReference;
 
 /** An include directive (`-r other.txt`, `-c constraints.txt`) found in a file. */
 export interface Include {

@@ -26,6 +26,7 @@ export interface ReferenceDescription {
 export function describeReference(ref: Reference, ctx: RuleContext): ReferenceDescription | undefined {
   if (ref.kind === 'container-image') return describeImage(ref, ctx);
   if (ref.kind === 'dlami') return describeDlami(ref, ctx);
+  if (ref.kind !== 'framework-package-pin') return undefined; // python-version, package-channel, sdk-framework: described by their rule families
   const ev = evaluateVersion(ref, ctx);
   if (!ev) return undefined;
   const fw = ev.framework;
