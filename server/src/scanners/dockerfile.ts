@@ -116,6 +116,7 @@ export function scanDockerfile(text: string, catalog: Catalog, options: Dockerfi
     }
     const env = new Map<string, ArgValue>();
     const stages = new Set<string>();
+    const frameworkHint = { framework: frameworkNamedByArgs(text, catalog) };
     let seenFrom = false;
     for (const instruction of doc.getInstructions()) {
       try {
@@ -128,9 +129,10 @@ export function scanDockerfile(text: string, catalog: Catalog, options: Dockerfi
         if (!args) continue;
         if (keyword === 'ARG') {
           if (!seenFrom) readArgs(args, escape, env, pos);
+          scanFrameworkVersionArgs(args, escape, catalog, pos, frameworkHint, result);
         } else if (keyword === 'FROM') {
           seenFrom = true;
-          scanFrom(text, args, escape, env, stages, catalog, options, pos, result);
+          scanFrom(text, index, args, escape, env, stages, catalog, options, pos, result);
         } else {
           const before = result.references.length;
           scanRun(args, catalog, pos, result);
@@ -348,6 +350,61 @@ function expandVariable(
   return exprEnd;
 }
 
+/** `ARG` names that hold the framework version an image is built with (`ARG TORCH_VERSION=2.12.1`). */
+const FRAMEWORK_VERSION_ARGS: Readonly<Record<string, string | undefined>> = {
+  TORCH_VERSION: 'pytorch',
+  PYTORCH_VERSION: 'pytorch',
+  TF_VERSION: 'tensorflow',
+  TENSORFLOW_VERSION: 'tensorflow',
+  MXNET_VERSION: 'mxnet',
+  // the framework is named by `ARG FRAMEWORK=…` (DLC build files: `huggingface-pytorch-training`)
+  FRAMEWORK_VERSION: undefined,
+};
+
+/** The framework an `ARG FRAMEWORK=<name>` default names (`pytorch`, `huggingface-pytorch-training` → pytorch), if any. */
+function frameworkNamedByArgs(text: string, catalog: Catalog): string | undefined {
+  const m = /^[ \t]*ARG[ \t]+FRAMEWORK=["']?([A-Za-z0-9_.-]{1,80})/im.exec(text);
+  if (!m) return undefined;
+  return catalog.frameworks.find((f) => new RegExp(`(^|-)${f.id}(-|$)`).test(m[1].toLowerCase()))?.id;
+}
+
+/**
+ * Framework versions declared as build arguments (`ARG TORCH_VERSION=2.12.1`, `ARG TF_VERSION=2.21.0`,
+ * `ARG FRAMEWORK_VERSION=2.11.0` beside `ARG FRAMEWORK=huggingface-pytorch-training`), as DLC build
+ * files and many custom images write them: each becomes a framework pin located at the default
+ * value, so the framework rules judge it and a fix edits the default. Only literal `x.y[.z]` values.
+ */
+function scanFrameworkVersionArgs(args: MappedText, escape: string, catalog: Catalog, pos: DocPosition, hint: { framework?: string }, out: ScanResult): void {
+  for (const w of words(args.text, escape)) {
+    const token = args.text.slice(w.start, w.end);
+    const m = /^([A-Za-z_][A-Za-z0-9_]*)=(["']?)(\d+\.\d+(?:\.\d+)?)\2$/.exec(token);
+    if (!m || !(m[1] in FRAMEWORK_VERSION_ARGS)) continue;
+    const fw = catalog.framework(FRAMEWORK_VERSION_ARGS[m[1]] ?? hint.framework ?? '');
+    if (!fw) continue;
+    const valueStart = w.start + m[1].length + 1 + m[2].length;
+    const valueRange = spanRange(pos, args.offsets, valueStart, valueStart + m[3].length);
+    const pkg = fw.packages[0];
+    out.references.push({
+      kind: 'framework-package-pin',
+      subject: fw.id,
+      version: m[3],
+      text: token,
+      range: spanRange(pos, args.offsets, w.start, w.end),
+      pin: {
+        name: pkg,
+        normalizedName: pkg,
+        nameRange: spanRange(pos, args.offsets, w.start, w.start + m[1].length),
+        specifier: `==${m[3]}`,
+        specifierRange: valueRange,
+        clauses: [{ operator: '==', version: m[3], versionRange: valueRange }],
+        hasHashes: false,
+        constraint: false,
+        manager: 'pip',
+      },
+    });
+  }
+}
+
 /** Reads the `NAME[=default]` pairs of a global `ARG` into `env`. */
 function readArgs(args: MappedText, escape: string, env: Map<string, ArgValue>, pos: DocPosition): void {
   for (const w of words(args.text, escape)) {
@@ -377,6 +434,7 @@ function readArgs(args: MappedText, escape: string, env: Map<string, ArgValue>, 
 
 function scanFrom(
   text: string,
+  index: TextIndex,
   args: MappedText,
   escape: string,
   env: ReadonlyMap<string, ArgValue>,
@@ -405,6 +463,13 @@ function scanFrom(
     located.text = text.slice(args.offsets[image.start], args.offsets[image.end - 1] + 1);
     const source = substitutionSource(ref, expanded);
     if (source) located.image.substitutedFrom = { variable: source.variable, range: source.range };
+    // `FROM ${BASE_IMAGE}`: the whole image is written in one ARG default; report it there
+    const whole = /^\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?$/.exec(args.text.slice(image.start, image.end));
+    const holder = whole ? env.get(whole[1]) : undefined;
+    if (whole && holder?.range && holder.value?.text === expanded.text) {
+      located.range = holder.range;
+      located.text = text.slice(index.offsetAt(holder.range.start), index.offsetAt(holder.range.end));
+    }
     out.references.push(located);
   } finally {
     if (asWord) stages.add(args.text.slice(asWord.start, asWord.end).toLowerCase());

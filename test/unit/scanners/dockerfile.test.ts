@@ -125,7 +125,9 @@ describe('Dockerfile scanner: ARG substitution', () => {
     const refs = images(result);
     assert.equal(refs.length, 1, 'FROM train names a stage');
     const [img] = refs;
-    assert.equal(img.text, '$IMAGE');
+    // `FROM $IMAGE`: the whole image is written in ARG IMAGE's default, so the reference is reported there
+    assert.equal(img.text, '763104351884.dkr.ecr.us-west-2.amazonaws.com/pytorch-training:${TAG}');
+    assert.equal(line(img.range), 2);
     assert.equal(slice(text, img.image.parts.frameworkVersion!.range), '2.1.0');
     assert.equal(line(img.image.parts.frameworkVersion!.range), 0);
     // the tag is ARG TAG's default: `${FRAMEWORK_VERSION}-gpu-…` is what produces exactly the tag
@@ -325,5 +327,36 @@ describe('shell words and conda specs', () => {
     assert.deepEqual(clauses('pytorch'), []);
     assert.match(parseCondaSpec('pytorch=1.13|1.12')!.unreadable!, /not a plain version/);
     assert.equal(parseCondaSpec('=1.2'), undefined);
+  });
+});
+
+describe('Dockerfile scanner: framework versions declared as build arguments', () => {
+  const text = [
+    'ARG FRAMEWORK=huggingface-pytorch-training',
+    'ARG FRAMEWORK_VERSION=2.11.0',
+    'ARG TORCH_VERSION=1.13.1',
+    'ARG TF_VERSION="2.4.1"',
+    'ARG CUDA_VERSION=12.1 PYTHON_VERSION=3.12',
+    'ARG MXNET_VERSION=${OTHER}',
+    'FROM ubuntu:22.04',
+    'ARG TORCH_VERSION',
+    '',
+  ].join('\n');
+
+  it('reads TORCH_VERSION, TF_VERSION and FRAMEWORK_VERSION (framework named by ARG FRAMEWORK) as pins located at their defaults', () => {
+    const pins = scanDockerfile(text, catalog).references.filter((r): r is PackagePinReference => r.kind === 'framework-package-pin');
+    assert.deepEqual(
+      pins.map((p) => [p.subject, p.version, p.range.start.line, slice(text, p.pin.clauses[0].versionRange)]),
+      [
+        ['pytorch', '2.11.0', 1, '2.11.0'],
+        ['pytorch', '1.13.1', 2, '1.13.1'],
+        ['tensorflow', '2.4.1', 3, '2.4.1'],
+      ],
+    );
+  });
+
+  it('without ARG FRAMEWORK, FRAMEWORK_VERSION names no framework and is left alone', () => {
+    const pins = scanDockerfile('ARG FRAMEWORK_VERSION=2.11.0\nFROM ubuntu:22.04\n', catalog).references.filter((r) => r.kind === 'framework-package-pin');
+    assert.deepEqual(pins, []);
   });
 });
