@@ -7,6 +7,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeCatalogJson } from './catalog-json.mjs';
+import { copyWasm, TREE_SITTER_ALIAS } from './wasm.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const production = process.argv.includes('--production');
@@ -22,9 +23,11 @@ const common = {
   logLevel: quiet ? 'warning' : 'info',
   mainFields: ['module', 'main'],
   absWorkingDir: root,
+  alias: TREE_SITTER_ALIAS,
 };
 
 mkdirSync(join(root, 'dist'), { recursive: true });
+copyWasm(root, join(root, 'dist'));
 writeCatalogJson(root, join(root, 'dist/catalog.json'));
 rmSync(join(root, 'dist/catalog.toml'), { force: true });
 

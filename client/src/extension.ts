@@ -14,9 +14,10 @@ import { CatalogRefresher } from './catalogRefresh';
 let client: LanguageClient | undefined;
 
 /**
- * Documents the server reads: requirements files and Dockerfiles by language id, and by file name
- * for editors that give them another language; policy files (`.dl-lifecycle.toml`, `pyproject.toml`) by file name,
- * so that unsaved edits to them are validated live.
+ * Documents the server reads: requirements files, Dockerfiles and Python files by language id, and
+ * by file name for editors that give them another language; `pyproject.toml`, `Pipfile` and conda
+ * environment files by file name (also so that unsaved edits to policy files are validated live);
+ * the Python and Markdown cells of Jupyter notebooks.
  */
 export const DOCUMENT_SELECTOR = [
   { language: 'pip-requirements' },
@@ -24,7 +25,13 @@ export const DOCUMENT_SELECTOR = [
   { scheme: 'untitled', language: 'pip-requirements' },
   { language: 'dockerfile' },
   { scheme: 'file', pattern: '**/{Dockerfile,Dockerfile.*,*.Dockerfile,*.dockerfile,Containerfile,Containerfile.*}' },
-  { scheme: 'file', pattern: '**/{.dl-lifecycle.toml,pyproject.toml}' },
+  { scheme: 'file', pattern: '**/{.dl-lifecycle.toml,pyproject.toml,Pipfile}' },
+  { scheme: 'file', pattern: '**/{*environment*.yml,*environment*.yaml,*conda*.yml,*conda*.yaml,env.yml,env.yaml}' },
+  { language: 'python' },
+  // cells of Jupyter notebooks (hovers and code actions per cell); the cells themselves reach the
+  // server through notebook document sync, which the server asks for (`notebookDocumentSync`)
+  { notebook: 'jupyter-notebook', language: 'python' },
+  { notebook: 'jupyter-notebook', language: 'markdown' },
 ];
 
 /** Policy files the server re-reads when they change on disk (workspace/didChangeWatchedFiles). */

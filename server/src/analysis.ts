@@ -6,13 +6,16 @@
 import type { Catalog } from './catalog/catalog';
 import type { CalendarDay } from './dates';
 import { daysBetween } from './dates';
-import type { Finding, Range, ReferenceKind, ScanNote, ScanResult, Severity, SeveritySetting } from './model';
+import type { Finding, Range, ScanNote, ScanResult, Severity, SeveritySetting } from './model';
 import type { RuleContext } from './rules/context';
 import { DEFAULT_WARNING_WINDOW_DAYS } from './rules/context';
 import { checkContainerImage } from './rules/containerImage';
 import { checkDlami } from './rules/dlami';
 import { checkFrameworkPin } from './rules/frameworkVersion';
-import type { RuleId } from './rules/ruleIds';
+import { checkChannel, checkCondaPackage } from './rules/conda';
+import { checkPythonVersion } from './rules/pythonVersion';
+import { checkSdkFramework } from './rules/sagemakerSdk';
+import type { RuleId, SeverityClass } from './rules/ruleIds';
 import { defaultSeverityOf, isRuleId } from './rules/ruleIds';
 import type { Escalation } from './policy/policyFile';
 import type { ImageMapping } from './policy/images';
@@ -47,7 +50,7 @@ export interface Analysis {
  * rule keeps the severity it produced unless its default for the reference's kind (`kind`, see
  * {@link defaultSeverityOf}) is `off`.
  */
-export function effectiveSeverity(rule: string, produced: Severity, severities: Partial<Record<RuleId, SeveritySetting>>, kind?: ReferenceKind): SeveritySetting {
+export function effectiveSeverity(rule: string, produced: Severity, severities: Partial<Record<RuleId, SeveritySetting>>, kind?: SeverityClass): SeveritySetting {
   if (!isRuleId(rule)) return produced;
   const configured = severities[rule];
   if (configured) return configured;
@@ -70,7 +73,9 @@ export function escalatedSeverity(base: SeveritySetting, since: CalendarDay | un
 function withSeverities(findings: Finding[], context: RuleContext, escalations: Partial<Record<RuleId, Escalation>>): Finding[] {
   const kept: Finding[] = [];
   for (const f of findings) {
-    let s = effectiveSeverity(f.rule, f.severity, context.severities, f.reference?.kind);
+    const ref = f.reference;
+    const severityClass = ref?.kind === 'framework-package-pin' && ref.pin.shellRedirect ? 'shell-redirect' : ref?.kind;
+    let s = effectiveSeverity(f.rule, f.severity, context.severities, severityClass);
     if (isRuleId(f.rule)) s = escalatedSeverity(s, f.since, escalations[f.rule], context.asOf);
     if (s === 'off') continue;
     f.severity = s;
@@ -102,8 +107,12 @@ export function analyzeText(text: string, path: string, kind: FileKind, catalog:
   for (const ref of scan.references) {
     if (ref.kind === 'framework-package-pin') {
       if (catalog.framework(ref.subject)) raw.push(...checkFrameworkPin(ref, context));
+      if (ref.pin.manager === 'conda') raw.push(...checkCondaPackage(ref, context));
     } else if (ref.kind === 'container-image') raw.push(...checkContainerImage(ref, context));
     else if (ref.kind === 'dlami') raw.push(...checkDlami(ref, context));
+    else if (ref.kind === 'python-version') raw.push(...checkPythonVersion(ref, context));
+    else if (ref.kind === 'package-channel') raw.push(...checkChannel(ref, scan.references, context));
+    else if (ref.kind === 'sdk-framework') raw.push(...checkSdkFramework(ref, context));
   }
   // what the scanner could not read is said, not guessed (an image from an ARG without a default)
   for (const note of scan.notes) raw.push(unresolvedFinding(note));

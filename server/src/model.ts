@@ -18,6 +18,18 @@ export interface SpecifierClause {
   version: string;
   /** Range of `version` (what a fix edits). */
   versionRange: Range;
+  /**
+   * The clause is not written but implied by the one before it: the upper bound of a Poetry caret
+   * or tilde constraint (`^1.13` reads as `>=1.13` written plus `<2.0` implied). Its `version` is
+   * computed, its `versionRange` is that of the written version, and fixes never edit it.
+   */
+  implied?: boolean;
+  /**
+   * The version text as written, when `version` is a reading of it rather than the text itself:
+   * conda's fuzzy `pytorch=1.13` is read as `1.13.*` and written `1.13`. Fixes write their target in
+   * the written shape (`2.11`, not `2.11.*`). Absent: `version` is as written.
+   */
+  written?: string;
 }
 
 /** How a package pin was written: where it lives and what a fix may touch. */
@@ -43,6 +55,19 @@ export interface PackagePin {
   manager?: 'pip' | 'conda' | 'poetry' | 'pipenv' | 'apt';
   /** For conda pins: the channel written with the package (`pytorch::pytorch`), if any. */
   channel?: Located;
+  /**
+   * The version is part of a lock-file entry (a package URL of a conda `@EXPLICIT` file): it is
+   * judged like any pin, but no fix edits it (the URL names one build of one file; regenerate the
+   * lock file instead). Absent means false.
+   */
+  locked?: boolean;
+  /**
+   * An unquoted `<`/`>` after the package in a shell command (a notebook's `!pip install torch>=2.0`):
+   * the shell reads it as a redirection, not a version, so the package is installed unpinned
+   * (`specifier` is empty). `text` is what was written from the operator on (`>=2.0`), `target` the
+   * file the shell writes to or reads from (`=2.0`).
+   */
+  shellRedirect?: Located & { target: string };
 }
 
 /** Reference kinds. */
@@ -163,6 +188,8 @@ export interface PythonVersionReference extends ReferenceBase {
   subject: 'python';
   /** Range of the version text (`3.8`), what a fix edits. */
   versionRange: Range;
+  /** The version is part of a lock-file entry (a conda `@EXPLICIT` package URL): judged, never edited by a fix. Absent means false. */
+  locked?: boolean;
 }
 
 /** A package channel or index a file installs from (`defaults`, `anaconda`, `conda-forge` in a conda environment). */
@@ -171,6 +198,15 @@ export interface ChannelReference extends ReferenceBase {
   /** The channel name as written (`defaults`, `pytorch`, `https://conda.anaconda.org/conda-forge`). */
   channel: string;
   manager: 'conda';
+  /**
+   * How the channel is written, for fixes: `list` (an entry of the `channels:` list; `range` covers
+   * the whole entry with its quotes), `package` (a `channel::pkg` prefix), `implicit` (no
+   * `channels:` key, so conda uses `defaults`; `range` is the `dependencies` key), `lock` (the
+   * channel part of an `@EXPLICIT` package URL). `newEntry` (list entries and `implicit`) is the text
+   * that starts another entry right after this one: a line break, the list's indentation and `- ` in
+   * a block list (`\n  - `), `, ` in a flow list. Absent: not known, no fix adds entries.
+   */
+  written?: { form: 'list' | 'package' | 'implicit' | 'lock'; newEntry?: string };
 }
 
 /**

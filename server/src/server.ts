@@ -15,6 +15,8 @@ import {
   CodeActionKind,
   createConnection,
   DidChangeConfigurationNotification,
+  NotebookCellKind,
+  NotebookDocuments,
   ProposedFeatures,
   TextDocuments,
   TextDocumentSyncKind,
@@ -38,6 +40,8 @@ import { editorLayers, mergeLayers } from './policy/precedence';
 import { DEFAULT_WARNING_WINDOW_DAYS } from './rules/context';
 import type { FileKind } from './scanners/fileKinds';
 import { fileKindForLanguage, fileKindForPath } from './scanners/fileKinds';
+import { initPythonParser } from './scanners/python/treeSitter';
+import { notebookCellKind } from './scanners/notebook/cells';
 import type { Settings } from './settings';
 import { CATALOG_CHANGED_NOTIFICATION, DEFAULT_SETTINGS, readSettings, SETTINGS_SECTION } from './settings';
 
@@ -45,6 +49,8 @@ const DEBOUNCE_MS = 150;
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
+/** Notebooks (Jupyter) synchronised as notebook documents: each cell is a text document of its own (`vscode-notebook-cell:` URI). */
+const notebooks = new NotebookDocuments(TextDocument);
 let catalog: Catalog | undefined;
 let catalogCacheFile: string | undefined;
 let catalogNotes: string[] = [];
@@ -69,7 +75,20 @@ function log(message: string): void {
   connection.console.log(`[dl-lifecycle] ${message}`);
 }
 
+/** An open document or notebook cell by URI. */
+function documentOf(uri: string): TextDocument | undefined {
+  return documents.get(uri) ?? notebooks.cellTextDocuments.get(uri);
+}
+
+/** Every open document and notebook cell. */
+function allDocuments(): TextDocument[] {
+  return [...documents.all(), ...notebooks.cellTextDocuments.all()];
+}
+
 function kindOf(doc: TextDocument): FileKind | undefined {
+  // a notebook cell is read as a cell of its kind (Python code with magics, or Markdown), not by its language
+  const cell = notebooks.getNotebookCell(doc.uri);
+  if (cell) return notebookCellKind(cell.kind === NotebookCellKind.Markup ? 'markdown' : 'code', { scanMarkdown: settings.scanNotebookMarkdown });
   const byLanguage = fileKindForLanguage(doc.languageId);
   if (byLanguage) return byLanguage;
   try {
@@ -77,6 +96,12 @@ function kindOf(doc: TextDocument): FileKind | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** The file a document's policy is looked up for: the notebook's file for a notebook cell, else the document's own. */
+function policyPathOf(uri: string): string | undefined {
+  const notebook = notebooks.findNotebookDocumentForCell(uri);
+  return fsPathOf(notebook ? notebook.uri : uri);
 }
 
 /** The file-system path of a `file:` URI, else undefined (untitled documents have no policy). */
@@ -118,7 +143,7 @@ function analyze(doc: TextDocument): Analysis | undefined {
   const kind = kindOf(doc);
   if (kind && catalog) {
     try {
-      const file = fsPathOf(doc.uri);
+      const file = policyPathOf(doc.uri);
       const policy = file === undefined ? undefined : policyOf(file);
       if (!(file !== undefined && isExcluded(policy, file))) {
         const options = mergeLayers(editorLayers(settings, policy?.policy), resolveAsOf(undefined), DEFAULT_WARNING_WINDOW_DAYS);
@@ -134,7 +159,7 @@ function analyze(doc: TextDocument): Analysis | undefined {
 
 /** Sends a URI's diagnostics: its analysis findings when it is open, and its problems when it is a policy file. */
 function publish(uri: string): void {
-  const doc = documents.get(uri);
+  const doc = documentOf(uri);
   const analysis = doc ? analyze(doc) : undefined;
   const diagnostics = [...(analysis ? analysis.findings.map(toDiagnostic) : []), ...(policyDiagnostics.get(uri) ?? [])];
   void connection.sendDiagnostics(doc ? { uri, version: doc.version, diagnostics } : { uri, diagnostics });
@@ -169,7 +194,7 @@ function rereadPolicy(file: string, text: string | undefined, publishNow = true)
   }
   if (lastPolicies.get(file) === before) return;
   cache.clear();
-  for (const other of documents.all()) if (other.uri !== uri && !policyKindOfPath(fsPathOf(other.uri) ?? '')) schedule(other, 0);
+  for (const other of allDocuments()) if (other.uri !== uri && !policyKindOfPath(fsPathOf(other.uri) ?? '')) schedule(other, 0);
 }
 
 function schedule(doc: TextDocument, delay: number): void {
@@ -179,7 +204,7 @@ function schedule(doc: TextDocument, delay: number): void {
     doc.uri,
     setTimeout(() => {
       timers.delete(doc.uri);
-      const current = documents.get(doc.uri);
+      const current = documentOf(doc.uri);
       if (current) validate(current);
     }, delay),
   );
@@ -196,7 +221,7 @@ async function refreshSettings(raw?: unknown): Promise<void> {
   }
   useSettings(value);
   cache.clear();
-  for (const doc of documents.all()) validate(doc);
+  for (const doc of allDocuments()) validate(doc);
 }
 
 /** Reads settings as the client sent them, reporting each invalid value once (log and a warning). */
@@ -211,7 +236,9 @@ function useSettings(raw: unknown): void {
   }
 }
 
-connection.onInitialize((params) => {
+connection.onInitialize(async (params) => {
+  // the Python parser (WebAssembly) loads once, before any analysis; without it Python files get a note
+  await initPythonParser().catch((e: unknown) => log(e instanceof Error ? e.message : String(e)));
   pullConfiguration = params.capabilities.workspace?.configuration === true;
   const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
   workspaceFolders = folders.map(fsPathOf).filter((f): f is string => f !== undefined);
@@ -223,6 +250,8 @@ connection.onInitialize((params) => {
   return {
     capabilities: {
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+      // Jupyter notebooks: Python code cells and Markdown cells (read only with dlLifecycle.notebooks.scanMarkdown)
+      notebookDocumentSync: { notebookSelector: [{ notebook: { notebookType: 'jupyter-notebook' }, cells: [{ language: 'python' }, { language: 'markdown' }] }] },
       hoverProvider: true,
       documentLinkProvider: { resolveProvider: false },
       codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.SourceFixAll, FIX_ALL_KIND] },
@@ -285,7 +314,7 @@ connection.onInitialized(() => {
 function revalidateAll(): void {
   policies.invalidate();
   cache.clear();
-  for (const doc of documents.all()) schedule(doc, 0);
+  for (const doc of allDocuments()) schedule(doc, 0);
 }
 
 // `.dl-lifecycle.toml` and `pyproject.toml` changed on disk (the client watches them): open buffers
@@ -322,7 +351,7 @@ documents.onDidClose((e) => {
 
 /** Answers a request from the document's analysis; no document, no analysis or an exception gives `empty` (and one log line). */
 function fromAnalysis<T>(uri: string, what: string, empty: T, answer: (analysis: Analysis, doc: TextDocument) => T): T {
-  const doc = documents.get(uri);
+  const doc = documentOf(uri);
   if (!doc) return empty;
   try {
     const analysis = analyze(doc);
@@ -339,5 +368,37 @@ connection.onCodeAction((params) =>
 );
 connection.onDocumentLinks((params) => fromAnalysis(params.textDocument.uri, 'document links', [], (a, doc) => computeDocumentLinks(a, doc.uri)));
 
+/** Forgets a closed or removed notebook cell and clears its diagnostics. */
+function forgetCell(uri: string): void {
+  cache.delete(uri);
+  const t = timers.get(uri);
+  if (t) clearTimeout(t);
+  timers.delete(uri);
+  void connection.sendDiagnostics({ uri, diagnostics: [] });
+}
+
+// cells are validated once the notebook knows them (the cell map is filled after the cells open)
+notebooks.onDidOpen((notebook) => {
+  for (const cell of notebook.cells) {
+    const doc = notebooks.getCellTextDocument(cell);
+    if (doc) validate(doc);
+  }
+});
+notebooks.onDidChange((e) => {
+  for (const cell of e.cells?.removed ?? []) if (cell) forgetCell(cell.document);
+  const touched = [...(e.cells?.added ?? []), ...(e.cells?.changed.data.map((d) => d.new) ?? []), ...(e.cells?.changed.textContent ?? [])];
+  for (const cell of touched) {
+    const doc = cell && notebooks.getCellTextDocument(cell);
+    if (doc) {
+      cache.delete(doc.uri); // a cell's kind may change without a new text version
+      schedule(doc, DEBOUNCE_MS);
+    }
+  }
+});
+notebooks.onDidClose((notebook) => {
+  for (const cell of notebook.cells) forgetCell(cell.document);
+});
+
 documents.listen(connection);
+notebooks.listen(connection);
 connection.listen();

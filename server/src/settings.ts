@@ -30,6 +30,8 @@ export interface Settings {
    * keys it sets (policy/precedence.ts).
    */
   settingsOverridePolicyFile: boolean;
+  /** `dlLifecycle.notebooks.scanMarkdown`: read Markdown cells of notebooks for DLC image URIs and DLAMI names; absent means false. */
+  scanNotebookMarkdown?: boolean;
 }
 
 export const DEFAULT_SETTINGS: Settings = { asOf: undefined, warningWindowDays: 90, severities: {}, settingsOverridePolicyFile: false };
@@ -56,6 +58,14 @@ export function readSettings(raw: unknown): { settings: Settings; problems: stri
   if (r.settingsOverridePolicyFile !== undefined && r.settingsOverridePolicyFile !== null) {
     if (typeof r.settingsOverridePolicyFile === 'boolean') settings.settingsOverridePolicyFile = r.settingsOverridePolicyFile;
     else problems.push(`${SETTINGS_SECTION}.settingsOverridePolicyFile must be true or false (got ${JSON.stringify(r.settingsOverridePolicyFile)}); using false`);
+  }
+  const notebooks = r.notebooks as Record<string, unknown> | null | undefined;
+  if (notebooks !== undefined && notebooks !== null) {
+    const scan = typeof notebooks === 'object' ? notebooks.scanMarkdown : undefined;
+    if (typeof scan === 'boolean') settings.scanNotebookMarkdown = scan;
+    else if (typeof notebooks !== 'object' || (scan !== undefined && scan !== null)) {
+      problems.push(`${SETTINGS_SECTION}.notebooks.scanMarkdown must be true or false (got ${JSON.stringify(scan ?? notebooks)}); using false`);
+    }
   }
   if (r.rules !== undefined && r.rules !== null) {
     if (typeof r.rules !== 'object') problems.push(`${SETTINGS_SECTION}.rules must be an object`);

@@ -208,7 +208,7 @@ describe('policy file: bad files report each problem at its range and keep the v
 
   it('escalation of a rule that carries no date is reported on escalate-to; its severity still applies', () => {
     const text = '[rules]\nend-of-patch-soon = { severity = "warning", escalate-to = "error", after-days = 10 }\n';
-    assert.deepEqual(problems(text), [['escalate-to', 1, 44, 'end-of-patch-soon cannot escalate: its findings carry no date to count days from; escalation works for end-of-patch, superseded-patch, discontinued, python-end-of-life, os-end-of-life']]);
+    assert.deepEqual(problems(text), [['escalate-to', 1, 44, `end-of-patch-soon cannot escalate: its findings carry no date to count days from; escalation works for ${DATED_RULE_IDS.join(', ')}`]]);
     assert.deepEqual(parse(text).policy!.rules, { 'end-of-patch-soon': { severity: 'warning' } });
   });
 

@@ -1,13 +1,22 @@
 /** Output of `dl-lifecycle scan`: `--format json` (the stable shape of the README) and grouped text. */
 import type { Catalog } from '../catalog/catalog';
 import type { CalendarDay } from '../dates';
-import type { Severity } from '../model';
+import type { Position, ScanResult, Severity } from '../model';
+import { notebookCellAt } from '../scanners/notebook/ipynb';
 import type { ScanRun } from './scan';
 import { displayPath } from './scan';
+
+/** For a position in a notebook (`.ipynb`): `cell` and `cellLine`, 0-based (the cell's index in the notebook, the line in its source); else nothing. */
+function cellFields(scan: ScanResult, pos: Position): { cell?: number; cellLine?: number } {
+  const at = notebookCellAt(scan, pos);
+  return at ? { cell: at.cell, cellLine: at.line } : {};
+}
 
 /**
  * The JSON report. Fields are only ever added, never renamed. `policies` lists the policy files
  * the scan used (`file` relative to `cwd`), with what each sets and its problems (0-based LSP ranges).
+ * References and findings in notebooks also carry `cell` and `cellLine` (0-based); their `range`
+ * stays a range in the `.ipynb` file.
  */
 export function toJsonReport(run: ScanRun, asOf: CalendarDay, catalog: Catalog, cwd?: string): unknown {
   return {
@@ -15,12 +24,13 @@ export function toJsonReport(run: ScanRun, asOf: CalendarDay, catalog: Catalog, 
     catalog: { generated: catalog.generated },
     files: run.files.length,
     references: run.files.flatMap((f) =>
-      f.analysis.scan.references.map((r) => ({ file: f.file, range: r.range, kind: r.kind, subject: r.subject, version: r.version, text: r.text })),
+      f.analysis.scan.references.map((r) => ({ file: f.file, range: r.range, ...cellFields(f.analysis.scan, r.range.start), kind: r.kind, subject: r.subject, version: r.version, text: r.text })),
     ),
     findings: run.files.flatMap((f) =>
       f.analysis.findings.map((x) => ({
         file: f.file,
         range: x.range,
+        ...cellFields(f.analysis.scan, x.range.start),
         rule: x.rule,
         severity: x.severity,
         message: x.message,
@@ -57,9 +67,11 @@ export function toTextReport(run: ScanRun, asOf: CalendarDay, catalog: Catalog, 
     out.push(paint('1', f.file));
     for (const x of f.analysis.findings) {
       counts[x.severity]++;
-      const at = `${x.range.start.line + 1}:${x.range.start.character + 1}`.padEnd(7);
+      // in a notebook: the cell and the line within it, 1-based
+      const cell = notebookCellAt(f.analysis.scan, x.range.start);
+      const at = (cell ? `cell ${cell.cell + 1}, line ${cell.line + 1}` : `${x.range.start.line + 1}:${x.range.start.character + 1}`).padEnd(7);
       out.push(`  ${paint('2', at)} ${paint(COLORS[x.severity], x.severity.padEnd(11))} ${x.message}  ${paint('2', x.rule)}`);
-      for (const fix of x.fixes) out.push(`  ${' '.repeat(7)} ${' '.repeat(11)} ${paint('32', 'fix:')} ${fix.title}`);
+      for (const fix of x.fixes) out.push(`  ${' '.repeat(at.length)} ${' '.repeat(11)} ${paint('32', 'fix:')} ${fix.title}`);
     }
     out.push('');
   }

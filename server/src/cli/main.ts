@@ -10,6 +10,7 @@ import { runScan, SCAN_USAGE } from './commands/scan';
 import type { CliIO } from './io';
 import { UsageError, VERSION } from './io';
 import { InputError } from './scan';
+import { initPythonParser } from '../scanners/python/treeSitter';
 
 export type { CliIO } from './io';
 
@@ -28,10 +29,11 @@ Run 'dl-lifecycle <command> --help' for the options of a command.
   -v, --version           show the version
 `;
 
-type Command = { usage: string; run: (args: string[], io: CliIO) => number | Promise<number> };
+/** A command; `analyses`: it analyses files, so the Python parser is loaded before it runs. */
+type Command = { usage: string; run: (args: string[], io: CliIO) => number | Promise<number>; analyses?: boolean };
 const COMMANDS: Record<string, Command> = {
-  scan: { usage: SCAN_USAGE, run: runScan },
-  explain: { usage: EXPLAIN_USAGE, run: runExplain },
+  scan: { usage: SCAN_USAGE, run: runScan, analyses: true },
+  explain: { usage: EXPLAIN_USAGE, run: runExplain, analyses: true },
   catalog: { usage: CATALOG_USAGE, run: runCatalog },
 };
 
@@ -66,5 +68,9 @@ function dispatch(argv: string[], io: CliIO): number | Promise<number> {
     io.stdout(command.usage);
     return 0;
   }
-  return command.run(rest, io);
+  if (!command.analyses) return command.run(rest, io);
+  // loaded once before any analysis; when it cannot be loaded, one note and Python files yield only that note
+  return initPythonParser()
+    .catch((e: unknown) => io.stderr(`dl-lifecycle: ${e instanceof Error ? e.message : String(e)}; Python files are not analysed\n`))
+    .then(() => command.run(rest, io));
 }

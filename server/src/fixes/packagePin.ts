@@ -9,6 +9,7 @@
  * | `~=1.13.0` / `~=1.13` | `~=2.11.0`                  |
  * | `>=1.13,<1.14`        | `>=2.11,<2.12`              |
  * | `<=1.13.1`            | `<=2.11.0`                  |
+ * | `^1.13` / `~1.13` (Poetry) | `^2.11` / `~2.11` (the implied upper bound follows) |
  * `!=` clauses are kept. A pin with only `>`/`>=` (no upper bound) is not moved: raising its
  * lower bound would not change the version it resolves to.
  */
@@ -29,19 +30,23 @@ function nextMinor(target: string): string {
 
 /**
  * Computes the edits that make `pin` resolve to `target` (a `major.minor.patch` release), or
- * undefined when the pin's shape cannot be moved safely.
+ * undefined when the pin's shape cannot be moved safely or the pin is `locked` (a lock-file URL).
  */
 export function packagePinEdits(pin: PackagePin, target: string): TextEdit[] | undefined {
+  if (pin.locked) return undefined; // a lock-file URL names one file: regenerate the lock instead
   const clauses = pin.clauses.filter((c) => c.operator !== '!=');
   if (clauses.length === 0) return undefined;
   const edits: TextEdit[] = [];
   const hasUpper = clauses.some((c) => c.operator === '<' || c.operator === '<=');
   for (const c of clauses) {
+    if (c.implied) continue; // the upper bound of a Poetry `^`/`~`: moving the written version moves it
     switch (c.operator) {
       case '==':
       case '===': {
         if (c.version.endsWith('.*')) {
-          edits.push({ range: c.versionRange, newText: `${sameShape(target, '0.0')}.*` });
+          // conda's fuzzy `=1.13` (read as `1.13.*`) keeps its shape: `=2.11`
+          const fuzzy = c.written !== undefined && !c.written.endsWith('*');
+          edits.push({ range: c.versionRange, newText: fuzzy ? sameShape(target, '0.0') : `${sameShape(target, '0.0')}.*` });
         } else {
           const local = localPart(c.version);
           edits.push({ range: c.versionRange, newText: `${target}${local}` });

@@ -7,9 +7,12 @@ import type { Fact, Reference } from '../model';
 import { daysBetween } from '../dates';
 import { describeImage } from './containerImage';
 import type { RuleContext } from './context';
+import { describeChannel } from './conda';
 import { describeDlami } from './dlami';
 import { evaluateVersion, frameworkVersionFacts } from './frameworkVersion';
 import * as msg from './messages';
+import { describePythonVersion } from './pythonVersion';
+import { describeSdkFramework } from './sagemakerSdk';
 
 export interface ReferenceDescription {
   title: string;
@@ -26,6 +29,9 @@ export interface ReferenceDescription {
 export function describeReference(ref: Reference, ctx: RuleContext): ReferenceDescription | undefined {
   if (ref.kind === 'container-image') return describeImage(ref, ctx);
   if (ref.kind === 'dlami') return describeDlami(ref, ctx);
+  if (ref.kind === 'python-version') return describePythonVersion(ref, ctx);
+  if (ref.kind === 'package-channel') return describeChannel(ref, ctx);
+  if (ref.kind === 'sdk-framework') return describeSdkFramework(ref, ctx);
   if (ref.kind !== 'framework-package-pin') return undefined; // python-version, package-channel, sdk-framework: described by their rule families
   const ev = evaluateVersion(ref, ctx);
   if (!ev) return undefined;

@@ -17,7 +17,7 @@ import type { Fact, Finding, Fix, PackagePinReference, Severity } from '../model
 import type { RuleContext } from './context';
 import * as msg from './messages';
 import type { RuleId } from './ruleIds';
-import { RULES } from './ruleIds';
+import { defaultSeverityOf, RULES } from './ruleIds';
 
 /** What the catalog says about the version a reference resolves to. */
 export interface VersionEvaluation {
@@ -190,7 +190,8 @@ export function checkFrameworkPin(ref: PackagePinReference, ctx: RuleContext): F
   const fw = ev.framework;
   if (fw.discontinued) out.push(finding('discontinued', defaultSeverity('discontinued'), msg.discontinuedMessage(fw), ref, ev, ctx, [], dayOf(fw.discontinued.on)));
   if (ev.unresolved === 'unpinned') {
-    out.push(finding('unpinned', defaultSeverity('unpinned'), msg.unpinnedMessage(fw, ref.pin.name), ref, ev, ctx));
+    const message = ref.pin.shellRedirect ? msg.shellRedirectMessage(fw, ref.pin.name, ref.pin.shellRedirect) : msg.unpinnedMessage(fw, ref.pin.name);
+    out.push(finding('unpinned', ref.pin.shellRedirect ? defaultSeverityOf('unpinned', 'shell-redirect') as Severity : defaultSeverity('unpinned'), message, ref, ev, ctx));
     return out;
   }
   if (ev.unresolved === 'newer-than-catalog') {

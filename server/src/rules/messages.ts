@@ -61,6 +61,18 @@ export function unpinnedMessage(fw: Framework, name: string): string {
   return `${name} is not pinned to a version, so its ${fw.name} framework version cannot be evaluated against end-of-patch dates.`;
 }
 
+/**
+ * `unpinned` for a pin whose version the shell took as a redirection (`!pip install torch>=2.0`):
+ * `redirect.text` is what follows the name (`>=2.0`), `redirect.target` the file name the shell uses.
+ */
+export function shellRedirectMessage(fw: Framework, name: string, redirect: { text: string; target: string }): string {
+  const input = redirect.text.startsWith('<');
+  const effect = input
+    ? `reads the command's input from a file named \`${redirect.target}\` (the command fails when there is none)`
+    : `writes the command's output to a file named \`${redirect.target}\``;
+  return `\`${redirect.text}\` after ${name} is a shell redirection, not a version: the shell ${effect} and ${name} is installed unpinned, so its ${fw.name} version cannot be evaluated. Quote the requirement ('${name}${redirect.text}') to pin it.`;
+}
+
 export function discontinuedMessage(fw: Framework): string {
   const d = fw.discontinued!;
   const successor = d.successor ? ` Move to ${d.successor}.` : '';
@@ -117,6 +129,42 @@ export function pythonEndOfLifeMessage(python: string, written: string, endOfLif
 /** `os-end-of-life`. */
 export function osEndOfLifeMessage(os: string, written: string, endOfLife: string, ago: number, carrier: string): string {
   return `${os} (\`${written}\`) reached end of standard support on ${endOfLife} (${relativeDays(-ago)}); ${carrier} built on it are no longer actively maintained (${DEPENDENCY_CLAUSE}).`;
+}
+
+/** Title of the `python-end-of-life` fix of a Python version reference (`python=3.8` → `3.10`). */
+export function pythonBumpTitle(newText: string, minor: string): string {
+  return `Use Python ${newText} (nearest supported Python ${minor}; check that every package has a build for it)`;
+}
+
+/** The policy clause of `anaconda-channel`. */
+export const ANACONDA_CLAUSE = 'DLAMI §Do I need a commercial license to use the Anaconda Repository?';
+
+/** `anaconda-channel`: `form` is how the channel is written (`ChannelReference.written.form`). */
+export function anacondaChannelMessage(channel: string, form: 'list' | 'package' | 'implicit' | 'lock'): string {
+  const what =
+    form === 'implicit'
+      ? 'The environment lists no `channels:`, so conda installs from its default channels (`defaults`): Anaconda\'s repository'
+      : form === 'lock'
+        ? `The locked packages come from \`${channel}\`, Anaconda's repository`
+        : `The conda channel \`${channel}\` is Anaconda's repository`;
+  const fix = form === 'lock' ? ' Regenerate the lock file from conda-forge.' : ' Use conda-forge (and `nodefaults`).';
+  return `${what}; Anaconda moved to a commercial licensing model for certain users, and actively maintained DLAMIs were migrated to conda-forge (${ANACONDA_CLAUSE}).${fix}`;
+}
+
+/** Title of the `anaconda-channel` fix that replaces a channel. */
+export function anacondaChannelFixTitle(channel: string, newText: string): string {
+  const added = newText.includes('nodefaults') && newText.includes('conda-forge') ? 'conda-forge and nodefaults' : newText;
+  return `Replace ${channel} with ${added}`;
+}
+
+/** Title of the `anaconda-channel` fix that adds a `channels:` list. */
+export function anacondaImplicitFixTitle(): string {
+  return 'Add channels: conda-forge, nodefaults';
+}
+
+/** `neuron-conda-package`. */
+export function neuronCondaPackageMessage(name: string, lastRelease: string, endedWith: string, announced: string): string {
+  return `${name} is installed from conda, but Neuron conda packages ended with Neuron ${endedWith} (announced ${announced}): Neuron ${lastRelease} was the last release with conda packages, later releases ship pip packages only (Neuron SDK maintenance policy §Overview). Install it with pip from the Neuron pip repository.`;
 }
 
 /** `discontinued` for an image or DLAMI, from a retired thing of the catalog. */

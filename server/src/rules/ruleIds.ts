@@ -17,19 +17,26 @@ export const RULES = {
   'unknown-version': { defaultSeverity: 'hint', summary: 'The catalog does not know this version yet; refresh the catalog.' },
   unpinned: {
     defaultSeverity: 'off',
-    defaultSeverityFor: { 'container-image': 'hint', dlami: 'hint' },
+    // a notebook shell line whose unquoted `>=` the shell took as a redirect is a mistake, not a choice
+    defaultSeverityFor: { 'container-image': 'hint', dlami: 'hint', 'shell-redirect': 'warning' },
     summary: 'The framework package, image (`:latest`, no tag) or DLAMI filter names no version, so nothing can be evaluated.',
   },
   discontinued: { defaultSeverity: 'warning', summary: 'The framework, accelerator, service or DLAMI family behind the reference is retired.', since: 'the date the thing was retired' },
-  'python-end-of-life': { defaultSeverity: 'warning', summary: 'The Python an image is built on is past its end of life.', since: 'the Python version\'s end of life' },
+  'python-end-of-life': { defaultSeverity: 'warning', summary: 'The Python an image or environment is built on is past its end of life.', since: 'the Python version\'s end of life' },
   'os-end-of-life': { defaultSeverity: 'warning', summary: 'The OS an image or DLAMI is built on is past its end of standard support.', since: 'the OS release\'s end of life' },
   'legacy-image': { defaultSeverity: 'warning', summary: 'An image from a legacy repository or the legacy registry accounts.' },
   'image-not-published': { defaultSeverity: 'information', summary: 'The catalog lists no such tag for the DLC repository.' },
   'registry-region-mismatch': { defaultSeverity: 'error', summary: 'The ECR account in the image URI does not serve DLC images in that region.' },
   'pinned-ami-build': { defaultSeverity: 'information', summary: 'A DLAMI name or filter pinned to one dated build instead of the newest build.' },
   'unused-suppression': { defaultSeverity: 'hint', summary: 'A dl-lifecycle suppression comment that suppresses nothing.' },
+  'anaconda-channel': { defaultSeverity: 'information', summary: 'A conda environment installs from Anaconda\'s repository (`defaults`, `anaconda`, or no `channels:`); DLAMIs moved to conda-forge.' },
+  'neuron-conda-package': {
+    defaultSeverity: 'warning',
+    summary: 'A Neuron package installed from conda: Neuron conda packages ended with Neuron 1.14.0 (1.13.0 was the last with them).',
+    since: 'the day the end of Neuron conda packages was announced',
+  },
   'unresolved-reference': { defaultSeverity: 'hint', summary: 'Something that looks like a reference could not be read, e.g. an image assembled from an ARG without a default; it is not judged.' },
-} as const satisfies Record<string, { defaultSeverity: SeveritySetting; defaultSeverityFor?: Partial<Record<ReferenceKind, SeveritySetting>>; summary: string; since?: string }>;
+} as const satisfies Record<string, { defaultSeverity: SeveritySetting; defaultSeverityFor?: Partial<Record<SeverityClass, SeveritySetting>>; summary: string; since?: string }>;
 
 export type RuleId = keyof typeof RULES;
 export const RULE_IDS = Object.keys(RULES) as RuleId[];
@@ -39,13 +46,20 @@ export function isRuleId(id: string): id is RuleId {
 }
 
 /**
+ * What a default severity can depend on: the reference kind, or `shell-redirect` for a package pin
+ * that a shell redirect left unpinned (`!pip install torch>=2.0` in a notebook).
+ */
+export type SeverityClass = ReferenceKind | 'shell-redirect';
+
+/**
  * The default severity of a rule for a kind of reference: `defaultSeverityFor[kind]` when the rule
  * has one (rules.md: `superseded-patch` is a warning for images and a hint for package pins;
- * `unpinned` is a hint for images and DLAMIs and off for package pins), else `defaultSeverity`.
+ * `unpinned` is a hint for images and DLAMIs, off for package pins, and a warning for a pin a shell
+ * redirect left unpinned), else `defaultSeverity`.
  * `defaultSeverity` is the one documented first and validated by the docs test.
  */
-export function defaultSeverityOf(rule: RuleId, kind?: ReferenceKind): SeveritySetting {
-  const r: { defaultSeverity: SeveritySetting; defaultSeverityFor?: Partial<Record<ReferenceKind, SeveritySetting>> } = RULES[rule];
+export function defaultSeverityOf(rule: RuleId, kind?: SeverityClass): SeveritySetting {
+  const r: { defaultSeverity: SeveritySetting; defaultSeverityFor?: Partial<Record<SeverityClass, SeveritySetting>> } = RULES[rule];
   return (kind !== undefined ? r.defaultSeverityFor?.[kind] : undefined) ?? r.defaultSeverity;
 }
 

@@ -8,6 +8,12 @@ import type { ScanResult } from '../model';
 import type { ImageMapping } from '../policy/images';
 import { scanRequirements } from './requirements';
 import { scanDockerfile } from './dockerfile';
+import { scanCondaEnvironment } from './condaEnvironment';
+import { scanCondaExplicit } from './condaExplicit';
+import { scanPyproject } from './pyproject';
+import { scanPipfile } from './pipfile';
+import { scanPython } from './python/sagemakerSdk';
+import { scanNotebook } from './notebook/ipynb';
 
 export interface FileKind {
   id: string;
@@ -45,6 +51,63 @@ export const FILE_KINDS: readonly FileKind[] = [
     lineComment: '#',
     scan: (text, catalog, _path, options) => scanDockerfile(text, catalog, { mappings: options?.mappings }),
     includesAreLocal: false,
+  },
+  {
+    id: 'python',
+    languageIds: ['python'],
+    patterns: ['*.py'],
+    lineComment: '#',
+    // cheap on ordinary Python: a file that mentions none of sagemaker, ECR (.dkr.ecr, public.ecr.aws),
+    // amazonaws or Deep Learning AMIs (`deep learning`, `deeplearning`) is not parsed (see scanPython)
+    scan: (text, catalog, _path, options) => scanPython(text, catalog, { mappings: options?.mappings }),
+    includesAreLocal: false,
+  },
+  {
+    // the whole `.ipynb` JSON (the CLI); editors send notebook cells instead (notebook/cells.ts)
+    id: 'notebook',
+    languageIds: [],
+    patterns: ['*.ipynb'],
+    lineComment: '#',
+    scan: (text, catalog, _path, options) => scanNotebook(text, catalog, { mappings: options?.mappings }),
+    includesAreLocal: false,
+  },
+  {
+    // no language id: editors call every TOML file `toml` (Cargo.toml, the policy file), and the
+    // server chooses a kind by language id before the path
+    id: 'pyproject',
+    languageIds: [],
+    patterns: ['pyproject.toml'],
+    lineComment: '#',
+    scan: (text, catalog) => scanPyproject(text, catalog),
+    includesAreLocal: true,
+  },
+  {
+    // `Pipfile` only: `Pipfile.lock` is JSON written by pipenv; no language id, as for pyproject
+    id: 'pipfile',
+    languageIds: [],
+    patterns: ['Pipfile'],
+    lineComment: '#',
+    scan: (text, catalog) => scanPipfile(text, catalog),
+    includesAreLocal: true,
+  },
+  {
+    // by name only, no language id: editors call every YAML file `yaml` (workflows, Kubernetes,
+    // CloudFormation). A matching file without top-level `dependencies:`/`channels:` yields nothing.
+    id: 'conda-environment',
+    languageIds: [],
+    patterns: ['*environment*.yml', '*environment*.yaml', '*conda*.yml', '*conda*.yaml', 'env.yml', 'env.yaml'],
+    lineComment: '#',
+    scan: (text, catalog) => scanCondaEnvironment(text, catalog),
+    includesAreLocal: true, // `- pip: [-r requirements.txt]` names a file beside the environment file
+  },
+  {
+    // `conda list --explicit` / `conda-lock --kind explicit` output; a file whose first line is not `@EXPLICIT` yields nothing
+    id: 'conda-explicit',
+    languageIds: [],
+    patterns: ['conda-*.lock', '*.conda.lock', 'explicit*.txt', '*-explicit.txt', '*_explicit.txt', 'conda-spec*.txt', 'spec-file*.txt', '*conda*explicit*.txt'],
+    lineComment: '#',
+    scan: (text, catalog) => scanCondaExplicit(text, catalog),
+    includesAreLocal: true,
   },
 ];
 

@@ -339,7 +339,7 @@ const CONDA_VALUE_OPTIONS = new Set([
 ]);
 
 /** One clause of a conda MatchSpec, offsets within the spec. */
-interface CondaClause { operator: string; version: string; start: number; end: number }
+export interface CondaClause { operator: string; version: string; start: number; end: number }
 
 /** A conda MatchSpec read from one argument. */
 export interface CondaSpec {
@@ -368,8 +368,10 @@ function fuzzy(version: string): string {
 
 /**
  * Reads a conda MatchSpec (`pytorch`, `pytorch=1.13.1`, `pytorch==1.13.1`, `pytorch=1.13.1=py3.9_cuda11.7_0`,
- * `pytorch>=1.12,<1.14`, `pytorch::pytorch=1.13`, `pytorch 1.13.1`). Returns undefined when the text
- * has no package name. Never throws.
+ * `pytorch>=1.12,<1.14`, `pytorch >=1.12`, `pytorch::pytorch=1.13`, `pytorch 1.13.1`,
+ * `pytorch[version='>=1.12,<1.14',build=…]`). In the bracket form only the `version` key is read
+ * (quoted or not); `specStart`/`specEnd` then delimit the version value inside the brackets. Returns
+ * undefined when the text has no package name. Never throws.
  */
 export function parseCondaSpec(spec: string): CondaSpec | undefined {
   if (spec.length > 1000) return undefined;
@@ -382,23 +384,34 @@ export function parseCondaSpec(spec: string): CondaSpec | undefined {
   let at = nameEnd;
   const rest = spec.slice(at);
   if (rest.trim() === '') return out;
-  if (rest.startsWith('[') || rest.includes('|')) return { ...out, unreadable: `conda spec ${spec} is not a plain version` };
+  if (rest.startsWith('[')) return bracketSpec(spec, at, out);
+  if (rest.includes('|')) return { ...out, unreadable: `conda spec ${spec} is not a plain version` };
   if (/^\s/.test(rest)) {
-    // `pkg 1.13.1 [build]`: an exact version
     while (at < spec.length && /\s/.test(spec[at])) at++;
-    const v = CONDA_VERSION.exec(spec.slice(at));
-    if (!v) return { ...out, unreadable: `cannot read the version in ${spec}` };
-    out.clauses.push({ operator: '==', version: v[0].includes('*') ? fuzzy(v[0]) : v[0], start: at, end: at + v[0].length });
-    out.specStart = at;
-    out.specEnd = at + v[0].length;
-    return out;
+    // `pkg >=1.12`: an operator after the blank reads as if glued to the name
+    if (!CONDA_OPERATOR.test(spec.slice(at))) return exactSpec(spec, at, out);
   }
+  return operatorSpec(spec, at, spec.length, out);
+}
+
+/** `pkg 1.13.1 [build]` (or a bracket version without operator): an exact version, `*` globs fuzzy. */
+function exactSpec(spec: string, at: number, out: CondaSpec): CondaSpec {
+  const v = CONDA_VERSION.exec(spec.slice(at));
+  if (!v) return { ...out, unreadable: `cannot read the version in ${spec}` };
+  out.clauses.push({ operator: '==', version: v[0].includes('*') ? fuzzy(v[0]) : v[0], start: at, end: at + v[0].length });
+  out.specStart = at;
+  out.specEnd = at + v[0].length;
+  return out;
+}
+
+/** Operator clauses from `at` (`=1.2=build`, `>=1.2,<2`); `end` bounds the text that may follow (`]` of a bracket value). */
+function operatorSpec(spec: string, at: number, end: number, out: CondaSpec): CondaSpec {
   out.specStart = at;
   for (;;) {
-    const op = CONDA_OPERATOR.exec(spec.slice(at));
+    const op = CONDA_OPERATOR.exec(spec.slice(at, end));
     if (!op) break;
     at += op[0].length;
-    const v = CONDA_VERSION.exec(spec.slice(at));
+    const v = CONDA_VERSION.exec(spec.slice(at, end));
     if (!v) return { ...out, clauses: [], specStart: undefined, unreadable: `operator ${op[0]} without a version in ${spec}` };
     const operator = op[0] === '=' ? '==' : op[0];
     out.clauses.push({ operator, version: op[0] === '=' ? fuzzy(v[0]) : v[0], start: at, end: at + v[0].length });
@@ -410,15 +423,64 @@ export function parseCondaSpec(spec: string): CondaSpec | undefined {
     }
     if (spec[at] !== ',') break;
     at++;
+    while (at < end && spec[at] === ' ') at++;
   }
-  if (out.clauses.length === 0 || (at < spec.length && spec[at] !== '=')) {
+  if (out.clauses.length === 0 || (at < end && spec[at] !== '=')) {
     return { ...out, clauses: [], specStart: undefined, specEnd: undefined, unreadable: `cannot read the version in ${spec}` };
   }
   return out;
 }
 
-/** Builds a pin reference from a name and clauses located in one word. */
-function pinReference(
+const BRACKET_KEY = /^[A-Za-z_]{1,30}/;
+
+/** `[version='>=2.8,<2.9', build=…]` after the name at `at`: reads the `version` value with the clause reader. */
+function bracketSpec(spec: string, at: number, out: CondaSpec): CondaSpec {
+  const unreadable = { ...out, unreadable: `cannot read the bracket options of ${spec}` };
+  let i = at + 1;
+  let version: [number, number] | undefined;
+  while (i < spec.length && spec[i] !== ']') {
+    if (spec[i] === ' ' || spec[i] === ',') {
+      i++;
+      continue;
+    }
+    const key = BRACKET_KEY.exec(spec.slice(i, i + 31));
+    if (!key) return unreadable;
+    i += key[0].length;
+    while (spec[i] === ' ') i++;
+    if (spec[i] !== '=') return unreadable;
+    i++;
+    while (spec[i] === ' ') i++;
+    let vStart = i;
+    let vEnd: number;
+    if (spec[i] === "'" || spec[i] === '"') {
+      vStart = i + 1;
+      vEnd = spec.indexOf(spec[i], vStart);
+      if (vEnd < 0) return unreadable;
+      i = vEnd + 1;
+    } else {
+      while (i < spec.length && spec[i] !== ',' && spec[i] !== ']') i++;
+      vEnd = i;
+      while (vEnd > vStart && spec[vEnd - 1] === ' ') vEnd--;
+    }
+    if (key[0] === 'version') version = [vStart, vEnd];
+  }
+  if (spec[i] !== ']') return unreadable;
+  if (!version) return out; // `pkg[build=…]`: no version
+  const [vs, ve] = version;
+  const value = spec.slice(vs, ve);
+  if (value.includes('|')) return { ...out, unreadable: `conda spec ${spec} is not a plain version` };
+  const read = CONDA_OPERATOR.test(value) ? operatorSpec(spec, vs, ve, out) : exactSpec(spec, vs, out);
+  if (!read.unreadable && read.specEnd !== ve) return unreadable;
+  return read;
+}
+
+/**
+ * Builds a pin reference from a name and clauses located in one word (a shell word, or a YAML
+ * scalar of a conda environment file): `w.offsets` maps each character to its document offset,
+ * `name`, `clauses` and `spec` hold offsets into `w.text`. The reference's text runs from the
+ * word's start to the end of the specifier (or of the name when unpinned). Never throws.
+ */
+export function pinReference(
   subject: string,
   w: MappedText,
   pos: DocPosition,
@@ -428,7 +490,12 @@ function pinReference(
   normalizedName: string,
 ): PackagePinReference {
   const range = rangeIn(pos, w);
-  const located: SpecifierClause[] = clauses.map((c) => ({ operator: c.operator, version: c.version, versionRange: range(c.start, c.end) }));
+  const located: SpecifierClause[] = clauses.map((c) => {
+    const clause: SpecifierClause = { operator: c.operator, version: c.version, versionRange: range(c.start, c.end) };
+    const written = w.text.slice(c.start, c.end);
+    if (written !== c.version) clause.written = written; // conda's fuzzy `=1.13` read as `1.13.*`
+    return clause;
+  });
   const hasSpec = spec.start !== undefined && spec.end !== undefined && located.length > 0;
   const end = hasSpec ? spec.end! : name.end;
   const exact = located.length === 1 && located[0].operator === '==' && !located[0].version.includes('*');

@@ -251,6 +251,27 @@ describe('dl-lifecycle in a real VS Code', function () {
     }
   });
 
+  it('a notebook: end of patch on the %pip install line, on the code cell itself', async function () {
+    const folder = vscode.workspace.workspaceFolders![0];
+    const notebook = await vscode.workspace.openNotebookDocument(vscode.Uri.joinPath(folder.uri, 'training.ipynb'));
+    await vscode.window.showNotebookDocument(notebook);
+    try {
+      const cell = notebook.getCells().find((c) => c.kind === vscode.NotebookCellKind.Code);
+      assert.ok(cell, 'training.ipynb has no code cell');
+      assert.equal(cell.document.uri.scheme, 'vscode-notebook-cell');
+      const eop = await waitFor(
+        'an end-of-patch diagnostic on the code cell of training.ipynb',
+        20_000,
+        () => vscode.languages.getDiagnostics(cell.document.uri).find((d) => d.source === SOURCE && codeOf(d) === 'end-of-patch'),
+        () => `notebook type ${notebook.notebookType}, cell language ${cell.document.languageId}; diagnostics:\n${describeDiagnostics(vscode.languages.getDiagnostics(cell.document.uri))}`,
+      );
+      assert.match(eop.message, new RegExp(`PyTorch 1\\.13 reached end of patch on ${TORCH_EOP}`));
+      assert.equal(cell.document.getText(eop.range), 'torch==1.13.1');
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    }
+  });
+
   it('contributes dlLifecycle.showOutput (and runs it) and dlLifecycle.refreshCatalog', async function () {
     const commands = await vscode.commands.getCommands(true);
     assert.ok(commands.includes('dlLifecycle.showOutput'), 'command dlLifecycle.showOutput is not registered');
