@@ -10,6 +10,7 @@ import { scanRequirements } from './requirements';
 import { scanDockerfile } from './dockerfile';
 import { scanCondaEnvironment } from './condaEnvironment';
 import { scanCondaExplicit } from './condaExplicit';
+import { scanCondaSpecList } from './condaSpecList';
 import { scanPyproject } from './pyproject';
 import { scanPipfile } from './pipfile';
 import { scanPython } from './python/sagemakerSdk';
@@ -104,10 +105,20 @@ export const FILE_KINDS: readonly FileKind[] = [
     // `conda list --explicit` / `conda-lock --kind explicit` output; a file whose first line is not `@EXPLICIT` yields nothing
     id: 'conda-explicit',
     languageIds: [],
-    patterns: ['conda-*.lock', '*.conda.lock', 'explicit*.txt', '*-explicit.txt', '*_explicit.txt', 'conda-spec*.txt', 'spec-file*.txt', '*conda*explicit*.txt'],
+    patterns: ['conda-*.lock', '*.conda.lock', 'explicit*.txt', '*-explicit.txt', '*_explicit.txt', '*conda*explicit*.txt'],
     lineComment: '#',
     scan: (text, catalog) => scanCondaExplicit(text, catalog),
     includesAreLocal: true,
+  },
+  {
+    // `conda create --file` spec lists, one MatchSpec per line (SageMaker Distribution's `*.env.in`);
+    // the same names holding `@EXPLICIT` (`*.env.out`, `conda-spec*.txt`) are read as explicit locks
+    id: 'conda-spec-list',
+    languageIds: [],
+    patterns: ['*.env.in', '*.env.out', 'conda-spec*.txt', 'spec-file*.txt'],
+    lineComment: '#',
+    scan: (text, catalog) => scanCondaSpecList(text, catalog),
+    includesAreLocal: false,
   },
 ];
 

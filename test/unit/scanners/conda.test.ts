@@ -25,8 +25,12 @@ describe('conda environment file kinds', () => {
     for (const p of ['environment.yml', 'environment.yaml', 'envs/environment-gpu.yml', 'binder/environment_cpu.yaml', 'conda.yml', 'conda_env.yaml', 'ci/my.conda.yml', 'gpu-environment.yml', 'env.yml']) {
       assert.equal(fileKindForPath(p)?.id, 'conda-environment', p);
     }
-    for (const p of ['conda-linux-64.lock', 'explicit.txt', 'explicit-linux-64.txt', 'env-explicit.txt', 'conda-spec.txt', 'spec-file.txt']) {
+    for (const p of ['conda-linux-64.lock', 'explicit.txt', 'explicit-linux-64.txt', 'env-explicit.txt']) {
       assert.equal(fileKindForPath(p)?.id, 'conda-explicit', p);
+    }
+    // spec lists and explicit locks share these names; the content decides (condaSpecList.test.ts)
+    for (const p of ['conda-spec.txt', 'spec-file.txt', 'gpu.env.in', 'gpu.env.out']) {
+      assert.equal(fileKindForPath(p)?.id, 'conda-spec-list', p);
     }
   });
 
