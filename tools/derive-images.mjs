@@ -11,8 +11,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { DeriveError, readCsv, readText } from './lib.mjs';
 
-class DeriveError extends Error {}
 const need = (ok, message) => {
   if (!ok) throw new DeriveError(message);
 };
@@ -81,60 +81,6 @@ const ALGORITHM_REPOS = new Set(['sagemaker-scikit-learn', 'sagemaker-xgboost', 
 
 // ---------------------------------------------------------------------------
 // Readers
-
-/** The text of an input file; fails when it is missing or blank. */
-function readText(dir, rel) {
-  let text;
-  try {
-    text = fs.readFileSync(path.join(dir, rel), 'utf8');
-  } catch {
-    throw new DeriveError(`missing input file: ${rel}`);
-  }
-  need(text.trim() !== '', `empty input file: ${rel}`);
-  return text;
-}
-
-/** RFC 4180 records: quoted fields may hold commas, doubled quotes and line breaks. */
-function csvRecords(text, rel) {
-  const records = [];
-  let fields = [];
-  let cur = '';
-  let i = 0;
-  let inQuotes = false;
-  while (i < text.length) {
-    const ch = text[i++];
-    if (inQuotes) {
-      if (ch !== '"') cur += ch;
-      else if (text[i] === '"') { cur += '"'; i++; }
-      else inQuotes = false;
-      continue;
-    }
-    if (ch === '"') inQuotes = true;
-    else if (ch === ',') { fields.push(cur); cur = ''; }
-    else if (ch === '\r' || ch === '\n') {
-      if (ch === '\r' && text[i] === '\n') i++;
-      fields.push(cur);
-      cur = '';
-      if (fields.some((f) => f !== '')) records.push(fields);
-      fields = [];
-    } else cur += ch;
-  }
-  need(!inQuotes, `${rel}: unterminated quoted field`);
-  if (cur !== '' || fields.length > 0) { fields.push(cur); records.push(fields); }
-  return records;
-}
-
-function readCsv(dir, rel, columns) {
-  const [header, ...body] = csvRecords(readText(dir, rel), rel);
-  need(body.length > 0, `${rel}: no data rows`);
-  for (const c of columns) need(header.includes(c), `${rel}: missing column ${c}`);
-  return body.map((r, n) => {
-    need(r.length === header.length, `${rel}: row ${n + 2} has ${r.length} fields, header has ${header.length}`);
-    const row = {};
-    header.forEach((h, k) => { row[h] = r[k]; });
-    return row;
-  });
-}
 
 /** Rows of the first Markdown table after `heading` (or of the first table when heading is null). */
 function markdownTable(text, heading, rel) {

@@ -12,57 +12,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { DeriveError, readCsv } from './lib.mjs';
 
-class DeriveError extends Error {}
 const check = (cond, message) => {
   if (!cond) throw new DeriveError(message);
 };
 
 // ---------------------------------------------------------------------------
 // Inputs
-
-/** RFC 4180 records of `text` as objects keyed by the header row. */
-function csvRecords(text, name) {
-  const records = [];
-  let fields = [];
-  let cur = '';
-  let inQuotes = false;
-  const endField = () => { fields.push(cur); cur = ''; };
-  const endRecord = () => {
-    endField();
-    if (fields.length > 1 || fields[0] !== '') records.push(fields);
-    fields = [];
-  };
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (inQuotes) {
-      if (ch !== '"') cur += ch;
-      else if (text[i + 1] === '"') { cur += '"'; i++; }
-      else inQuotes = false;
-      continue;
-    }
-    if (ch === '"') inQuotes = true;
-    else if (ch === ',') endField();
-    else if (ch === '\n') endRecord();
-    else if (ch !== '\r') cur += ch;
-  }
-  check(!inQuotes, `${name}: unterminated quoted field`);
-  if (cur !== '' || fields.length > 0) endRecord();
-  const [head, ...body] = records;
-  check(head && body.length > 0, `${name}: no data rows`);
-  return body.map((r, n) => {
-    check(r.length === head.length, `${name}: row ${n + 2} has ${r.length} fields, header has ${head.length}`);
-    return Object.fromEntries(head.map((h, j) => [h, r[j]]));
-  });
-}
-
-function readInput(dir, rel, columns) {
-  const file = path.join(dir, rel);
-  check(fs.existsSync(file), `missing input file: ${rel}`);
-  const rows = csvRecords(fs.readFileSync(file, 'utf8'), rel);
-  for (const c of columns) check(c in rows[0], `${rel}: missing column ${c}`);
-  return rows;
-}
 
 // ---------------------------------------------------------------------------
 // Versions and names
@@ -163,8 +120,8 @@ const NOT_A_VERSION = new Set(['na']);
 // Releases
 
 function deriveReleases(dir) {
-  const dates = readInput(dir, 'neuron-release-dates.csv', ['neuron_sdk_version', 'release_date', 'date_source', 'other_dates_seen_in_docs', 'git_tag', 'git_tag_commit_date', 'notes']);
-  const rows = readInput(dir, 'neuron-releases.csv', ['neuron_sdk_version', 'release_date', 'package', 'package_version', 'source', 'supported_instances', 'supported_python_versions']);
+  const dates = readCsv(dir, 'neuron-release-dates.csv', ['neuron_sdk_version', 'release_date', 'date_source', 'other_dates_seen_in_docs', 'git_tag', 'git_tag_commit_date', 'notes']);
+  const rows = readCsv(dir, 'neuron-releases.csv', ['neuron_sdk_version', 'release_date', 'package', 'package_version', 'source', 'supported_instances', 'supported_python_versions']);
   check(rows.length === 2668, `neuron-releases.csv: expected 2,668 rows, found ${rows.length} (review this tool)`);
   check(dates.length === 90, `neuron-release-dates.csv: expected 90 rows, found ${dates.length}`);
 
@@ -433,7 +390,7 @@ function slug(s) {
 }
 
 function deriveAnnouncements(dir, releases) {
-  const rows = readInput(dir, 'neuron-eos-announcements.csv', ['what', 'announced_date', 'eos_date_or_release', 'kind', 'statement', 'tags', 'source']);
+  const rows = readCsv(dir, 'neuron-eos-announcements.csv', ['what', 'announced_date', 'eos_date_or_release', 'kind', 'statement', 'tags', 'source']);
   check(rows.length === 143, `neuron-eos-announcements.csv: expected 143 rows, found ${rows.length}`);
   const byDay = new Map(releases.filter((r) => r.date).map((r) => [r.date, r.version]));
   const ids = new Set();
@@ -481,7 +438,7 @@ function deriveAnnouncements(dir, releases) {
 // Conda packages (misc-eol-facts.csv: the last Neuron conda packages shipped with 1.13.0)
 
 function deriveConda(dir) {
-  const rows = readInput(dir, 'misc-eol-facts.csv', ['what', 'kind', 'date', 'detail', 'source']);
+  const rows = readCsv(dir, 'misc-eol-facts.csv', ['what', 'kind', 'date', 'detail', 'source']);
   const row = rows.find((r) => r.what === 'Neuron Conda packages');
   check(row, 'misc-eol-facts.csv: no "Neuron Conda packages" row');
   check(/Neuron 1\.13\.0 \(2021-05-01\) is the last release with Neuron conda packages/.test(row.detail), 'misc-eol-facts.csv: conda detail changed');

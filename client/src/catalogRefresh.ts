@@ -16,15 +16,13 @@ import { addDays, daysBetween } from '../../server/src/dates';
 import { readBundledParts } from '../../server/src/catalog/load';
 import { fetchText, proxyFromEnv } from '../../server/src/catalog/refresh/http';
 import type { CacheFile, RefreshReport } from '../../server/src/catalog/refresh/refresh';
-import { CACHE_FILE_NAME, readCache, refreshCatalog } from '../../server/src/catalog/refresh/refresh';
+import { CACHE_FILE_NAME, newestDataDay, readCache, refreshCatalog, STALE_AFTER_DAYS } from '../../server/src/catalog/refresh/refresh';
 import type { RefreshSources } from '../../server/src/catalog/refresh/sources';
 import { DEFAULT_REFRESH_SOURCES, SOURCE_NAMES } from '../../server/src/catalog/refresh/sources';
 import { COMMANDS, SETTINGS_SECTION } from '../../server/src/settings';
 
 /** Days between automatic refreshes. */
 export const AUTO_REFRESH_DAYS = 7;
-/** A catalog whose newest data is older than this at today is called stale. */
-export const STALE_AFTER_DAYS = 90;
 
 /** A user-level setting's value: the global value or the default, never a workspace's. */
 function userSetting<T>(key: string): T | undefined {
@@ -50,11 +48,6 @@ export function refreshSourcesFromSettings(): RefreshSources {
     endOfLife: endoflife === null ? null : { ...d.endOfLife!, baseUrl: endoflife ?? d.endOfLife!.baseUrl },
     organizationCatalog: organization ?? null,
   };
-}
-
-/** The newest day of the catalog in force: the bundled catalog's `generated` or the latest fetch in the cache. */
-export function newestDataDay(bundledGenerated: string, cache: CacheFile): string {
-  return Object.values(cache.entries).reduce((newest, e) => (e && e.fetched > newest ? e.fetched : newest), bundledGenerated);
 }
 
 export class CatalogRefresher {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -118,6 +118,28 @@ describe('dl-lifecycle explain and catalog (built CLI)', () => {
     const bundledOnly = await run(['explain', 'pytorch', '2.16', '--as-of', '2026-11-21', '--format', 'json', '--no-cache'], dir);
     assert.notEqual(JSON.parse(bundledOnly.stdout).title, undefined);
     assert.match(JSON.parse(bundledOnly.stdout).status, /No release known to the catalog|No end-of-patch date/);
+  });
+
+  it('explain reads public ECR and placeholder registries through the image recogniser', async () => {
+    const pub = JSON.parse((await run(['explain', 'public.ecr.aws/neuron/pytorch-inference-neuronx:2.9.0-neuronx-py312-sdk2.31.1-ubuntu24.04', '--as-of', '2026-11-21', '--format', 'json'], dir)).stdout);
+    assert.equal(pub.facts[0].value, 'ECR Public (neuron)');
+    const placeholder = JSON.parse((await run(['explain', '763104351884.dkr.ecr.{region}.amazonaws.com/pytorch-training:2.1.0-gpu-py310-cu121-ubuntu20.04-sagemaker', '--as-of', '2026-11-21', '--format', 'json'], dir)).stdout);
+    assert.match(placeholder.facts[0].value, /placeholder/);
+    assert.equal(placeholder.kind, 'dlc-image');
+  });
+
+  it('catalog status measures staleness from the newest data: the bundled date or the latest refresh', async () => {
+    const other = mkdtempSync(path.join(tmpdir(), 'dl-lifecycle-stale-'));
+    try {
+      writeFileSync(path.join(other, 'catalog-cache.json'), JSON.stringify({ cache_version: 1, entries: { endoflife: { source: 'endoflife', urls: ['https://example.org/'], fetched: '2027-03-01', parts: {} } } }));
+      const refreshed = JSON.parse((await run(['catalog', 'status', '--as-of', '2027-04-01', '--format', 'json'], other)).stdout);
+      assert.equal(refreshed.bundled.newestData, '2027-03-01');
+      assert.equal(refreshed.bundled.stale, false);
+      const bundledOnly = JSON.parse((await run(['catalog', 'status', '--as-of', '2027-04-01', '--format', 'json', '--no-cache'], other)).stdout);
+      assert.equal(bundledOnly.bundled.stale, true);
+    } finally {
+      rmSync(other, { recursive: true, force: true });
+    }
   });
 
   it('catalog update with a failing source exits 1 with one line per failure and keeps the cache', async () => {

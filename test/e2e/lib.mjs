@@ -19,6 +19,15 @@ export const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
+/** Editor settings that keep code-server quiet and offline in the harnesses (no start page, updates, AI or telemetry). */
+export const QUIET_EDITOR_SETTINGS = {
+  'workbench.startupEditor': 'none',
+  'chat.disableAIFeatures': true,
+  'telemetry.telemetryLevel': 'off',
+  'extensions.autoCheckUpdates': false,
+  'extensions.autoUpdate': false,
+};
+
 export const RESULT_MARKER = 'DL_LIFECYCLE_E2E_RESULT';
 
 export function log(prefix, msg) {

@@ -16,6 +16,7 @@ import {
   isolatedEnv,
   log as logp,
   parseResultMarker,
+  QUIET_EDITOR_SETTINGS,
   remoteUri,
   repoRoot,
   requireBuiltExtension,
@@ -29,14 +30,7 @@ import {
 const log = (m) => logp('e2e', m);
 const TIMEOUT_S = Number(process.env.DL_LIFECYCLE_E2E_TIMEOUT || 180);
 const VERBOSE = process.env.DL_LIFECYCLE_E2E_VERBOSE === '1';
-const MACHINE_SETTINGS = {
-  'workbench.startupEditor': 'none',
-  'chat.disableAIFeatures': true,
-  'telemetry.telemetryLevel': 'off',
-  'extensions.autoCheckUpdates': false,
-  'extensions.autoUpdate': false,
-  'git.enabled': false,
-};
+const MACHINE_SETTINGS = { ...QUIET_EDITOR_SETTINGS, 'git.enabled': false };
 const OUTPUT_TAG = '[dl-lifecycle-e2e] '; // see test/e2e/suite/index.ts
 
 async function main() {

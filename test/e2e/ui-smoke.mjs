@@ -14,6 +14,7 @@ import {
   freshDir,
   isolatedEnv,
   log as logp,
+  QUIET_EDITOR_SETTINGS,
   repoRoot,
   seconds,
   startGroup,
@@ -27,11 +28,7 @@ const TIMEOUT_S = Number(process.env.DL_LIFECYCLE_E2E_TIMEOUT || 180);
 const outDir = join(repoRoot, '.test-output', 'ui');
 const vsix = join(outDir, 'dl-lifecycle.vsix');
 const USER_SETTINGS = {
-  'workbench.startupEditor': 'none',
-  'chat.disableAIFeatures': true,
-  'telemetry.telemetryLevel': 'off',
-  'extensions.autoCheckUpdates': false,
-  'extensions.autoUpdate': false,
+  ...QUIET_EDITOR_SETTINGS,
   'workbench.tips.enabled': false,
   'update.mode': 'none',
   'git.openRepositoryInParentFolders': 'never',

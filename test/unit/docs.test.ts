@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
+import { loadBundledCatalog } from '../../server/src/catalog/load';
+import { catalogContents } from '../../server/src/cli/commands/catalog';
 import { RULE_IDS, RULES } from '../../server/src/rules/ruleIds';
 
 const root = path.resolve(__dirname, '..', '..');
@@ -31,5 +33,16 @@ describe('documentation and manifest stay true to the code', () => {
     const head = readme.split('\n').slice(0, 12).join('\n');
     assert.ok(head.includes('npm ci && npm run scan -- examples'));
     assert.ok(head.includes('npm test'));
+  });
+
+  it('the README\'s catalog figures are what `catalog status` counts in the bundled catalog', () => {
+    const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
+    const c = catalogContents(loadBundledCatalog());
+    const figure = (n: number | string) => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+    assert.ok(readme.includes(`${c.dlcRepositories} DLC repositories with ${figure(c.publishedTags)} published tags`), 'images.toml row');
+    assert.ok(readme.includes(`region → ECR account for ${c.dlcRegions} regions`), 'DLC regions');
+    assert.ok(readme.includes(`${c.dlamiFamilies} DLAMI families`), 'DLAMI families');
+    assert.ok(readme.includes(`Neuron SDK ${String(c.neuronReleases).replace(/^\d+ \((.*)\)$/, '$1')} with dates`), 'Neuron releases');
+    assert.ok(readme.includes(`${c.neuronAnnouncements} end-of-support and maintenance announcements`), 'Neuron announcements');
   });
 });

@@ -1,4 +1,9 @@
-/** What every CLI command shares: its IO, the version, and the usage error (exit code 2). */
+/** What every CLI command shares: its IO, the version, the usage error (exit code 2) and the common options. */
+import { parseArgs } from 'node:util';
+
+type ParseArgsOptionsConfig = NonNullable<Parameters<typeof parseArgs>[0]>['options'] & object;
+import { resolveAsOf } from '../asOf';
+import type { CalendarDay } from '../dates';
 
 export const VERSION = '0.1.0';
 
@@ -14,10 +19,39 @@ export interface CliIO {
 /** A bad command line: one line on stderr, exit code 2. */
 export class UsageError extends Error {}
 
-/** Parses `--as-of`-style whole-number options; `undefined` gives `fallback`. @throws UsageError */
-export function wholeNumberOption(name: string, text: string | undefined, fallback: number): number {
+/**
+ * Parses a command's arguments strictly (unknown options are errors); positionals allowed.
+ * @param help where the user reads the options, for the message (`dl-lifecycle explain --help`)
+ * @throws UsageError with the parser's first line
+ */
+export function parseCommandArgs<const O extends ParseArgsOptionsConfig>(argv: string[], options: O, help: string) {
+  try {
+    return parseArgs({ args: argv, allowPositionals: true, strict: true, options });
+  } catch (e) {
+    throw new UsageError(`${(e as Error).message.split('\n')[0].replace(/\. To specify.*$/, '')} (see ${help})`);
+  }
+}
+
+/** `--as-of`: the given calendar day, or today (UTC) when absent. @throws UsageError */
+export function asOfOption(text: string | undefined): CalendarDay {
+  try {
+    return resolveAsOf(text);
+  } catch {
+    throw new UsageError(`--as-of must be a calendar day YYYY-MM-DD, got '${text}'`);
+  }
+}
+
+/** `--format`: `text` (the default) or `json`. @throws UsageError */
+export function formatOption(text: string | undefined): 'text' | 'json' {
+  const format = text ?? 'text';
+  if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, got '${format}'`);
+  return format;
+}
+
+/** A whole number of days (`--warning-window`); `undefined` gives `fallback`. @throws UsageError */
+export function wholeDaysOption(name: string, text: string | undefined, fallback: number): number {
   if (text === undefined) return fallback;
   const n = Number(text);
-  if (!Number.isInteger(n) || n < 0) throw new UsageError(`${name} must be a whole number, got '${text}'`);
+  if (!Number.isInteger(n) || n < 0) throw new UsageError(`${name} must be a whole number of days, got '${text}'`);
   return n;
 }

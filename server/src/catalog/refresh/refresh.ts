@@ -52,6 +52,14 @@ export interface CacheFile {
 /** Name of the cache file inside the cache folder. */
 export const CACHE_FILE_NAME = 'catalog-cache.json';
 
+/** A catalog whose newest data (bundled `generated` or the latest refresh) is older than this many days is stale (`catalog.md`). */
+export const STALE_AFTER_DAYS = 90;
+
+/** The newest day of the catalog in force: the bundled catalog's `generated` or the latest fetch in the cache. */
+export function newestDataDay(bundledGenerated: CalendarDay, cache: CacheFile | undefined): CalendarDay {
+  return Object.values(cache?.entries ?? {}).reduce((newest, e) => (e && e.fetched > newest ? e.fetched : newest), bundledGenerated);
+}
+
 /** The order overlays are merged in: the organisation's data last, so it wins. */
 const MERGE_ORDER: SourceKey[] = ['sagemaker', 'endoflife', 'organization'];
 

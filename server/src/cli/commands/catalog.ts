@@ -5,21 +5,18 @@
  * network. Exit codes: 0 done, 1 `update` with a source that failed (the last good data stays),
  * 2 usage error.
  */
-import { parseArgs } from 'node:util';
 import { resolveAsOf } from '../../asOf';
 import { daysBetween } from '../../dates';
+import type { Catalog } from '../../catalog/catalog';
 import { readBundledParts } from '../../catalog/load';
 import { fetchText, proxyFromEnv } from '../../catalog/refresh/http';
 import type { CacheFile } from '../../catalog/refresh/refresh';
-import { loadCatalogWithCache, refreshCatalog } from '../../catalog/refresh/refresh';
+import { loadCatalogWithCache, newestDataDay, refreshCatalog, STALE_AFTER_DAYS } from '../../catalog/refresh/refresh';
 import type { RefreshSources } from '../../catalog/refresh/sources';
 import { DEFAULT_REFRESH_SOURCES, SOURCE_NAMES } from '../../catalog/refresh/sources';
 import { CATALOG_OPTIONS, CATALOG_OPTIONS_USAGE, cacheFileOf } from '../catalogOptions';
 import type { CliIO } from '../io';
-import { UsageError } from '../io';
-
-/** A bundled catalog older than this many days at the evaluation day is called stale. */
-export const STALE_AFTER_DAYS = 90;
+import { asOfOption, formatOption, parseCommandArgs, UsageError } from '../io';
 
 export const CATALOG_USAGE = `Usage: dl-lifecycle catalog status [options]
        dl-lifecycle catalog update [options]
@@ -63,44 +60,48 @@ function positiveNumber(name: string, text: string | undefined, fallback: number
 
 /** `dl-lifecycle catalog <status|update> [options]`. @throws UsageError, CatalogError */
 export async function runCatalog(argv: string[], io: CliIO): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        ...CATALOG_OPTIONS,
-        format: { type: 'string' },
-        'as-of': { type: 'string' },
-        'sagemaker-url': { type: 'string' },
-        'endoflife-url': { type: 'string' },
-        'organization-url': { type: 'string' },
-        timeout: { type: 'string' },
-        'max-size': { type: 'string' },
-        proxy: { type: 'string' },
-      },
-    });
-  } catch (e) {
-    throw new UsageError(`${(e as Error).message.split('\n')[0].replace(/\. To specify.*$/, '')} (see dl-lifecycle catalog --help)`);
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseCommandArgs(
+    argv,
+    {
+      ...CATALOG_OPTIONS,
+      format: { type: 'string' },
+      'as-of': { type: 'string' },
+      'sagemaker-url': { type: 'string' },
+      'endoflife-url': { type: 'string' },
+      'organization-url': { type: 'string' },
+      timeout: { type: 'string' },
+      'max-size': { type: 'string' },
+      proxy: { type: 'string' },
+    },
+    'dl-lifecycle catalog --help',
+  );
   const [sub, ...extra] = positionals;
   if (extra.length > 0) throw new UsageError(`unexpected argument '${extra[0]}' (see dl-lifecycle catalog --help)`);
-  const format = values.format ?? 'text';
-  if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, got '${format}'`);
+  const format = formatOption(values.format);
   if (sub === 'status') return status(values, format, io);
   if (sub === 'update') return update(values, format, io);
   throw new UsageError(sub ? `unknown catalog command '${sub}': use status or update` : 'missing catalog command: status or update (see dl-lifecycle catalog --help)');
 }
 
+/** What the catalog in force holds, counted (the figures the README quotes; `catalog status` prints them). */
+export function catalogContents(catalog: Catalog): Record<string, number | string> {
+  const images = catalog.images;
+  const neuron = catalog.neuron?.releases() ?? [];
+  return {
+    frameworkVersions: catalog.frameworks.reduce((n, f) => n + catalog.frameworkVersions(f.id).length, 0),
+    dlcRepositories: images?.repositories().length ?? 0,
+    publishedTags: images?.repositories().reduce((n, r) => n + r.tags.length, 0) ?? 0,
+    dlcRegions: images?.registryList('dlc').length ?? 0,
+    pythonReleases: catalog.lifecycle?.pythonReleases.length ?? 0,
+    osReleases: catalog.lifecycle?.osReleases.length ?? 0,
+    dlamiFamilies: catalog.lifecycle?.dlamiFamilies.length ?? 0,
+    neuronReleases: neuron.length ? `${neuron.length} (${neuron[0].version}–${neuron[neuron.length - 1].version})` : 0,
+    neuronAnnouncements: catalog.neuron?.announcements().length ?? 0,
+  };
+}
+
 function status(values: { 'cache-dir'?: string; 'no-cache'?: boolean; 'as-of'?: string }, format: string, io: CliIO): number {
-  let asOf: string;
-  try {
-    asOf = resolveAsOf(values['as-of']);
-  } catch {
-    throw new UsageError(`--as-of must be a calendar day YYYY-MM-DD, got '${values['as-of']}'`);
-  }
+  const asOf = asOfOption(values['as-of']);
   const bundled = readBundledParts();
   const cacheFile = cacheFileOf(values, io);
   const loaded = loadCatalogWithCache(bundled, values['no-cache'] ? undefined : cacheFile);
@@ -111,16 +112,18 @@ function status(values: { 'cache-dir'?: string; 'no-cache'?: boolean; 'as-of'?: 
   });
   const generated = loaded.catalog.generated;
   const age = daysBetween(generated, asOf);
-  const stale = age > STALE_AFTER_DAYS;
+  const newest = newestDataDay(generated, loaded.cache);
+  const stale = daysBetween(newest, asOf) > STALE_AFTER_DAYS;
   const cache: CacheFile['entries'] = loaded.cache?.entries ?? {};
   const sources = Object.values(cache).map((e) => ({ source: e.source, name: SOURCE_NAMES[e.source], fetched: e.fetched, urls: e.urls }));
   if (format === 'json') {
-    io.stdout(`${JSON.stringify({ asOf, bundled: { generated, ageDays: age, stale, parts }, cacheFile, cacheUsed: loaded.cache !== undefined, refreshed: sources, problems: loaded.problems }, null, 2)}\n`);
+    io.stdout(`${JSON.stringify({ asOf, bundled: { generated, ageDays: age, stale, newestData: newest, parts }, contents: catalogContents(loaded.catalog), cacheFile, cacheUsed: loaded.cache !== undefined, refreshed: sources, problems: loaded.problems }, null, 2)}\n`);
     return 0;
   }
   const out: string[] = [];
-  out.push(`Bundled catalog dated ${generated} (${age} days old at ${asOf})${stale ? ` — older than ${STALE_AFTER_DAYS} days: run 'dl-lifecycle catalog update'` : ''}`);
+  out.push(`Bundled catalog dated ${generated} (${age} days old at ${asOf})${stale ? ` — its newest data (${newest}) is older than ${STALE_AFTER_DAYS} days: run 'dl-lifecycle catalog update'` : ''}`);
   for (const p of parts) out.push(`  ${p.part.padEnd(10)} generated ${p.generated ?? '?'}${p.dataAsOf ? `, data as of ${p.dataAsOf}` : ''}`);
+  out.push(`Contents: ${Object.entries(catalogContents(loaded.catalog)).map(([k, v]) => `${k} ${v}`).join(', ')}`);
   if (values['no-cache']) out.push('Refreshed data: not used (--no-cache)');
   else if (sources.length === 0) out.push(`Refreshed data: none (${cacheFile})`);
   else {

@@ -10,17 +10,16 @@
  *
  * Exit codes: 0 explained, 2 usage error or a subject the catalog does not know.
  */
-import { parseArgs } from 'node:util';
 import { analyzeText } from '../../analysis';
-import { resolveAsOf } from '../../asOf';
 import type { Catalog, Framework } from '../../catalog/catalog';
 import { minorOf, normalizePackageName } from '../../catalog/catalog';
 import type { Fact } from '../../model';
 import { describeReference } from '../../rules/describe';
 import { fileKindById } from '../../scanners/fileKinds';
+import { recognizeImage } from '../../scanners/images';
 import { CATALOG_OPTIONS, CATALOG_OPTIONS_USAGE, loadCliCatalog } from '../catalogOptions';
 import type { CliIO } from '../io';
-import { UsageError, wholeNumberOption } from '../io';
+import { asOfOption, formatOption, parseCommandArgs, UsageError, wholeDaysOption } from '../io';
 
 export const EXPLAIN_USAGE = `Usage: dl-lifecycle explain <subject> [options]
 
@@ -108,34 +107,31 @@ function explainRequirement(subject: string, line: string, catalog: Catalog, asO
   };
 }
 
-const PRIVATE_ECR = /^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?\/([a-z0-9._/-]+)(?::([A-Za-z0-9._-]+))?(?:@sha256:[0-9a-f]{64})?$/;
-const PUBLIC_ECR = /^public\.ecr\.aws\/(deep-learning-containers|neuron)\/([a-z0-9._-]+)(?::([A-Za-z0-9._-]+))?$/;
-
 /** Explains a DLC image URI; undefined when the text is not one. */
 function explainImage(text: string, catalog: Catalog, asOf: string, warningWindowDays: number): Explanation | undefined {
   const images = catalog.images;
   if (!images) return undefined;
-  const priv = PRIVATE_ECR.exec(text);
-  const pub = priv ? undefined : PUBLIC_ECR.exec(text);
-  if (!priv && !pub) return undefined;
-  const repository = priv ? priv[3] : pub![2];
-  const tag = priv ? priv[4] : pub![3];
+  const ref = recognizeImage(text, (character) => ({ line: 0, character }), catalog);
+  if (!ref || ref.image.family !== 'dlc') return undefined;
+  const { account, region } = ref.image;
+  const repository = ref.image.repository.text;
+  const tag = ref.image.tag?.text;
   const repo = images.repository(repository);
   if (!repo) throw new UsageError(`'${repository}' is not a DLC repository the catalog knows`);
   const facts: Fact[] = [];
   const source = (id: string | undefined) => (id ? images.source(id)?.title ?? id : undefined);
-  if (priv) {
-    const [account, region] = [priv[1], priv[2]];
-    const registry = images.registryFor(region);
+  if (account && region && !account.placeholder && !region.placeholder) {
+    const registry = images.registryFor(region.text);
     facts.push({
       label: 'Registry',
       value: registry
-        ? registry.account === account
-          ? `${account} serves DLC images in ${region}`
-          : `${region}'s DLC account is ${registry.account}, not ${account}${images.isLegacyAccount(account) ? ` (${account} is a legacy registry)` : ''}`
-        : `no DLC registry is known for region ${region}`,
+        ? registry.account === account.text
+          ? `${account.text} serves DLC images in ${region.text}`
+          : `${region.text}'s DLC account is ${registry.account}, not ${account.text}${images.isLegacyAccount(account.text) ? ` (${account.text} is a legacy registry)` : ''}`
+        : `no DLC registry is known for region ${region.text}`,
     });
-  } else facts.push({ label: 'Registry', value: `ECR Public (${pub![1]})` });
+  } else if (account || region) facts.push({ label: 'Registry', value: `${ref.image.registry?.text ?? 'private ECR'} (account or region is a placeholder)` });
+  else facts.push({ label: 'Registry', value: `ECR Public (${images.publicRegistry(text)?.kind === 'neuron' ? 'neuron' : 'deep-learning-containers'})` });
   facts.push({ label: 'Repository', value: `${repo.frameworkName} ${repo.job}; processors ${repo.processors.join(', ')}; platforms ${repo.platforms.join(', ') || 'n/a'}${repo.accelerator ? `; ${repo.accelerator}` : ''}${repo.legacy ? '; legacy (no longer in the current DLC lists)' : ''}` });
   const parts = tag ? images.parseDlcTag(tag, repository) : undefined;
   let status: string | undefined;
@@ -221,28 +217,15 @@ export function explanationText(e: Explanation): string {
 
 /** `dl-lifecycle explain <subject> [options]`; returns the exit code. @throws UsageError, CatalogError */
 export function runExplain(argv: string[], io: CliIO): number {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: { ...CATALOG_OPTIONS, 'as-of': { type: 'string' }, format: { type: 'string' }, 'warning-window': { type: 'string' } },
-    });
-  } catch (e) {
-    throw new UsageError(`${(e as Error).message.split('\n')[0].replace(/\. To specify.*$/, '')} (see dl-lifecycle explain --help)`);
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseCommandArgs(
+    argv,
+    { ...CATALOG_OPTIONS, 'as-of': { type: 'string' }, format: { type: 'string' }, 'warning-window': { type: 'string' } },
+    'dl-lifecycle explain --help',
+  );
   if (positionals.length === 0) throw new UsageError('missing subject (see dl-lifecycle explain --help)');
-  let asOf: string;
-  try {
-    asOf = resolveAsOf(values['as-of']);
-  } catch {
-    throw new UsageError(`--as-of must be a calendar day YYYY-MM-DD, got '${values['as-of']}'`);
-  }
-  const format = values.format ?? 'text';
-  if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, got '${format}'`);
-  const window = wholeNumberOption('--warning-window', values['warning-window'], 90);
+  const asOf = asOfOption(values['as-of']);
+  const format = formatOption(values.format);
+  const window = wholeDaysOption('--warning-window', values['warning-window'], 90);
   const catalog = loadCliCatalog(values, io);
   const e = explain(positionals, catalog, asOf, window);
   io.stdout(format === 'json' ? `${JSON.stringify(e, null, 2)}\n` : explanationText(e));

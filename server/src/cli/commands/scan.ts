@@ -4,12 +4,10 @@
  * problem in a policy file (printed as `path:line:col: message` on stderr; the scan still runs
  * with the valid rest of the policy).
  */
-import { parseArgs } from 'node:util';
-import { resolveAsOf } from '../../asOf';
 import type { Severity } from '../../model';
 import { toJsonReport, toTextReport } from '../format';
 import type { CliIO } from '../io';
-import { UsageError } from '../io';
+import { asOfOption, formatOption, parseCommandArgs, UsageError, wholeDaysOption } from '../io';
 import { CATALOG_OPTIONS, CATALOG_OPTIONS_USAGE, loadCliCatalog } from '../catalogOptions';
 import type { PolicyChoice, ScanRun } from '../scan';
 import { displayPath, scanPaths } from '../scan';
@@ -44,40 +42,26 @@ rest of it, and the exit code is 2.
 
 /** `dl-lifecycle scan [paths...] [options]`; returns the exit code. @throws UsageError, InputError, CatalogError */
 export function runScan(argv: string[], io: CliIO): number {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        ...CATALOG_OPTIONS,
-        'as-of': { type: 'string' },
-        'fail-on': { type: 'string' },
-        format: { type: 'string' },
-        exclude: { type: 'string', multiple: true },
-        'warning-window': { type: 'string' },
-        'max-file-size': { type: 'string' },
-        policy: { type: 'string' },
-        'no-policy': { type: 'boolean' },
-      },
-    });
-  } catch (e) {
-    throw new UsageError(`${(e as Error).message.split('\n')[0].replace(/\. To specify.*$/, '')} (see --help)`);
-  }
-  const { values, positionals: paths } = parsed;
-  let asOf: string;
-  try {
-    asOf = resolveAsOf(values['as-of']);
-  } catch {
-    throw new UsageError(`--as-of must be a calendar day YYYY-MM-DD, got '${values['as-of']}'`);
-  }
+  const { values, positionals: paths } = parseCommandArgs(
+    argv,
+    {
+      ...CATALOG_OPTIONS,
+      'as-of': { type: 'string' },
+      'fail-on': { type: 'string' },
+      format: { type: 'string' },
+      exclude: { type: 'string', multiple: true },
+      'warning-window': { type: 'string' },
+      'max-file-size': { type: 'string' },
+      policy: { type: 'string' },
+      'no-policy': { type: 'boolean' },
+    },
+    '--help',
+  );
+  const asOf = asOfOption(values['as-of']);
   const failOn = values['fail-on'] ?? 'error';
   if (!(FAIL_ON as readonly string[]).includes(failOn)) throw new UsageError(`--fail-on must be one of ${FAIL_ON.join('|')}, got '${failOn}'`);
-  const format = values.format ?? 'text';
-  if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, got '${format}'`);
-  const window = values['warning-window'] === undefined ? 90 : Number(values['warning-window']);
-  if (!Number.isInteger(window) || window < 0) throw new UsageError(`--warning-window must be a whole number of days, got '${values['warning-window']}'`);
+  const format = formatOption(values.format);
+  const window = wholeDaysOption('--warning-window', values['warning-window'], 90);
   if (values.policy !== undefined && values['no-policy']) throw new UsageError('--policy and --no-policy cannot be used together');
   const policy: PolicyChoice = values['no-policy'] ? { mode: 'none' } : values.policy !== undefined ? { mode: 'file', file: values.policy } : { mode: 'nearest' };
   const maxMb = values['max-file-size'] === undefined ? 2 : Number(values['max-file-size']);
