@@ -239,10 +239,15 @@ describe('frameworkPartOf', () => {
 });
 
 describe('version comparators', () => {
+  it('order an epoch before the release numbers (PEP 440)', () => {
+    assert.equal(comparePackageVersions('1!0', '2'), 1);
+    assert.equal(comparePackageVersions('2.1.2', '1!1.0'), -1);
+    assert.equal(comparePackageVersions('0!2.1', '2.1.0'), 0);
+  });
   it('never throw and agree with PEP 440 on valid versions', () => {
     const v = fc.oneof(
       fc.string(),
-      fc.tuple(fc.array(fc.nat(40), { minLength: 1, maxLength: 8 }), fc.constantFrom('', 'b0', 'rc1', '+torchneuron7', '+torchneurona', '.post1')).map(([xs, s]) => xs.join('.') + s),
+      fc.tuple(fc.constantFrom('', '', '1!', '2!'), fc.array(fc.nat(40), { minLength: 1, maxLength: 8 }), fc.constantFrom('', 'b0', 'rc1', '+torchneuron7', '+torchneurona', '.post1')).map(([e, xs, s]) => e + xs.join('.') + s),
     );
     fc.assert(
       fc.property(v, v, (a, b) => {

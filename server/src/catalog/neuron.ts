@@ -159,13 +159,15 @@ export function frameworkPartOf(packageName: string, version: string): Framework
 }
 
 /**
- * Orders package versions as PEP 440 does for the forms the Neuron manifests use: release numbers
- * numerically with trailing zeros ignored, then a pre-release (`b0`, `rc1`, `.dev`) before the plain
- * release, before a post or local part (`+torchneuron7`), then text order. Never throws.
+ * Orders package versions as PEP 440 does for the forms the Neuron manifests use: the epoch
+ * (`1!2.0`) first, then release numbers numerically with trailing zeros ignored, then a
+ * pre-release (`b0`, `rc1`, `.dev`) before the plain release, before a post or local part
+ * (`+torchneuron7`), then text order. Never throws.
  */
 export function comparePackageVersions(a: string, b: string): number {
   const pa = splitVersion(a);
   const pb = splitVersion(b);
+  if (pa.epoch !== pb.epoch) return pa.epoch < pb.epoch ? -1 : 1;
   const n = Math.max(pa.release.length, pb.release.length);
   for (let i = 0; i < n; i++) {
     const d = (pa.release[i] ?? 0) - (pb.release[i] ?? 0);
@@ -175,12 +177,12 @@ export function comparePackageVersions(a: string, b: string): number {
   return pa.rest < pb.rest ? -1 : pa.rest > pb.rest ? 1 : 0;
 }
 
-function splitVersion(v: string): { release: number[]; rank: number; rest: string } {
-  const m = /^v?(\d+(?:\.\d+)*)(.*)$/i.exec(v.trim());
-  if (!m) return { release: [], rank: 3, rest: v };
-  const rest = m[2].toLowerCase();
+function splitVersion(v: string): { epoch: number; release: number[]; rank: number; rest: string } {
+  const m = /^v?(?:(\d+)!)?(\d+(?:\.\d+)*)(.*)$/i.exec(v.trim());
+  if (!m) return { epoch: 0, release: [], rank: 3, rest: v };
+  const rest = m[3].toLowerCase();
   const rank = rest === '' ? 1 : /^[.-]?(a|b|c|rc|alpha|beta|pre|preview|dev)\d*/.test(rest) ? 0 : 2;
-  return { release: m[1].split('.').map(Number), rank, rest };
+  return { epoch: m[1] ? Number(m[1]) : 0, release: m[2].split('.').map(Number), rank, rest };
 }
 
 /** Key under which equal PEP 440 spellings of a version meet (`1.15.5.2.3.0.0` = `1.15.5.2.3`). */
