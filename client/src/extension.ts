@@ -10,29 +10,9 @@ import type { LanguageClientOptions, ServerOptions } from 'vscode-languageclient
 import { LanguageClient, RevealOutputChannelOn, TransportKind } from 'vscode-languageclient/node';
 import { CATALOG_CHANGED_NOTIFICATION, COMMANDS, OUTPUT_CHANNEL, SETTINGS_SECTION } from '../../server/src/settings';
 import { CatalogRefresher } from './catalogRefresh';
+import { DOCUMENT_SELECTOR } from './selector';
 
 let client: LanguageClient | undefined;
-
-/**
- * Documents the server reads: requirements files, Dockerfiles and Python files by language id, and
- * by file name for editors that give them another language; `pyproject.toml`, `Pipfile` and conda
- * environment files by file name (also so that unsaved edits to policy files are validated live);
- * the Python and Markdown cells of Jupyter notebooks.
- */
-export const DOCUMENT_SELECTOR = [
-  { language: 'pip-requirements' },
-  { scheme: 'file', pattern: '**/{requirements*.txt,*requirements*.txt,constraints*.txt,requirements.in,*.pip,requirements/*.txt}' },
-  { scheme: 'untitled', language: 'pip-requirements' },
-  { language: 'dockerfile' },
-  { scheme: 'file', pattern: '**/{Dockerfile,Dockerfile.*,*.Dockerfile,*.dockerfile,Containerfile,Containerfile.*}' },
-  { scheme: 'file', pattern: '**/{.dl-lifecycle.toml,pyproject.toml,Pipfile}' },
-  { scheme: 'file', pattern: '**/{*environment*.yml,*environment*.yaml,*conda*.yml,*conda*.yaml,env.yml,env.yaml}' },
-  { language: 'python' },
-  // cells of Jupyter notebooks (hovers and code actions per cell); the cells themselves reach the
-  // server through notebook document sync, which the server asks for (`notebookDocumentSync`)
-  { notebook: 'jupyter-notebook', language: 'python' },
-  { notebook: 'jupyter-notebook', language: 'markdown' },
-];
 
 /** Policy files the server re-reads when they change on disk (workspace/didChangeWatchedFiles). */
 export const POLICY_FILE_GLOBS = ['**/.dl-lifecycle.toml', '**/pyproject.toml'];

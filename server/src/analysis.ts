@@ -3,6 +3,7 @@
  * severities. The language server and the CLI both call {@link analyzeText}; neither holds logic
  * the other lacks.
  */
+import { checkAccelerator } from './rules/accelerator';
 import type { Catalog } from './catalog/catalog';
 import type { CalendarDay } from './dates';
 import { daysBetween } from './dates';
@@ -113,6 +114,7 @@ export function analyzeText(text: string, path: string, kind: FileKind, catalog:
     else if (ref.kind === 'python-version') raw.push(...checkPythonVersion(ref, context));
     else if (ref.kind === 'package-channel') raw.push(...checkChannel(ref, scan.references, context));
     else if (ref.kind === 'sdk-framework') raw.push(...checkSdkFramework(ref, context));
+    else if (ref.kind === 'accelerator') raw.push(...checkAccelerator(ref, context));
   }
   // what the scanner could not read is said, not guessed (an image from an ARG without a default)
   for (const note of scan.notes) raw.push(unresolvedFinding(note));

@@ -71,7 +71,7 @@ export interface PackagePin {
 }
 
 /** Reference kinds. */
-export type ReferenceKind = 'framework-package-pin' | 'container-image' | 'dlami' | 'python-version' | 'package-channel' | 'sdk-framework';
+export type ReferenceKind = 'framework-package-pin' | 'container-image' | 'dlami' | 'python-version' | 'package-channel' | 'sdk-framework' | 'accelerator';
 
 /** A piece of a reference's text with its range in the scanned file. */
 export interface Located {
@@ -238,8 +238,18 @@ export interface SdkFrameworkReference extends ReferenceBase {
   };
 }
 
+/**
+ * An accelerator type written outside a SageMaker SDK call: an endpoint configuration's
+ * `AcceleratorType` / `accelerator_type` / `acceleratorType` in CloudFormation, Terraform or CDK
+ * (`ml.eia2.medium`, an Amazon Elastic Inference accelerator). `subject` and `text` are the type as
+ * written, `version` is ''.
+ */
+export interface AcceleratorReference extends ReferenceBase {
+  kind: 'accelerator';
+}
+
 /** Something a file refers to, found by a scanner. A reference knows nothing of lifecycle. */
-export type Reference = PackagePinReference | ImageReference | DlamiReference | PythonVersionReference | ChannelReference | SdkFrameworkReference;
+export type Reference = PackagePinReference | ImageReference | DlamiReference | PythonVersionReference | ChannelReference | SdkFrameworkReference | AcceleratorReference;
 
 /** An include directive (`-r other.txt`, `-c constraints.txt`) found in a file. */
 export interface Include {

@@ -40,7 +40,7 @@ import { editorLayers, mergeLayers } from './policy/precedence';
 import { DEFAULT_WARNING_WINDOW_DAYS } from './rules/context';
 import type { FileKind } from './scanners/fileKinds';
 import { fileKindForLanguage, fileKindForPath } from './scanners/fileKinds';
-import { initPythonParser } from './scanners/python/treeSitter';
+import { initParsers } from './scanners/treeSitter';
 import { notebookCellKind } from './scanners/notebook/cells';
 import type { Settings } from './settings';
 import { CATALOG_CHANGED_NOTIFICATION, DEFAULT_SETTINGS, readSettings, SETTINGS_SECTION } from './settings';
@@ -89,13 +89,14 @@ function kindOf(doc: TextDocument): FileKind | undefined {
   // a notebook cell is read as a cell of its kind (Python code with magics, or Markdown), not by its language
   const cell = notebooks.getNotebookCell(doc.uri);
   if (cell) return notebookCellKind(cell.kind === NotebookCellKind.Markup ? 'markdown' : 'code', { scanMarkdown: settings.scanNotebookMarkdown });
-  const byLanguage = fileKindForLanguage(doc.languageId);
-  if (byLanguage) return byLanguage;
+  let kind = fileKindForLanguage(doc.languageId);
   try {
-    return fileKindForPath(URI.parse(doc.uri).path);
+    kind ??= fileKindForPath(URI.parse(doc.uri).path);
   } catch {
     return undefined;
   }
+  // scripts and Markdown are read by the generic recognisers only when dlLifecycle.textFiles.enabled is on
+  return kind?.generic && !settings.scanTextFiles ? undefined : kind;
 }
 
 /** The file a document's policy is looked up for: the notebook's file for a notebook cell, else the document's own. */
@@ -237,8 +238,9 @@ function useSettings(raw: unknown): void {
 }
 
 connection.onInitialize(async (params) => {
-  // the Python parser (WebAssembly) loads once, before any analysis; without it Python files get a note
-  await initPythonParser().catch((e: unknown) => log(e instanceof Error ? e.message : String(e)));
+  // the tree-sitter parsers (WebAssembly: Python, TypeScript/TSX, Terraform) load once, before any
+  // analysis; a file whose parser could not be loaded gets a note
+  await initParsers().catch((e: unknown) => log(e instanceof Error ? e.message : String(e)));
   pullConfiguration = params.capabilities.workspace?.configuration === true;
   const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
   workspaceFolders = folders.map(fsPathOf).filter((f): f is string => f !== undefined);

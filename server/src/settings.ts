@@ -32,9 +32,24 @@ export interface Settings {
   settingsOverridePolicyFile: boolean;
   /** `dlLifecycle.notebooks.scanMarkdown`: read Markdown cells of notebooks for DLC image URIs and DLAMI names; absent means false. */
   scanNotebookMarkdown?: boolean;
+  /**
+   * `dlLifecycle.textFiles.enabled`: search shell scripts, Makefiles and Markdown files open in the
+   * editor for DLC image URIs, DLAMI names and SSM paths (the generic file kinds); absent means false.
+   */
+  scanTextFiles?: boolean;
 }
 
 export const DEFAULT_SETTINGS: Settings = { asOf: undefined, warningWindowDays: 90, severities: {}, settingsOverridePolicyFile: false };
+
+/** `r[group][key]` when it is a boolean; a problem (and undefined) when the group or value has another type; undefined when absent. */
+function nestedBoolean(r: Record<string, unknown>, group: string, key: string, problems: string[]): boolean | undefined {
+  const g = r[group] as Record<string, unknown> | null | undefined;
+  if (g === undefined || g === null) return undefined;
+  const v = typeof g === 'object' ? g[key] : undefined;
+  if (typeof v === 'boolean') return v;
+  if (typeof g !== 'object' || (v !== undefined && v !== null)) problems.push(`${SETTINGS_SECTION}.${group}.${key} must be true or false (got ${JSON.stringify(v ?? g)}); using false`);
+  return undefined;
+}
 
 /**
  * Reads the `dlLifecycle` settings object as the editor sends it. Invalid values are dropped
@@ -59,14 +74,10 @@ export function readSettings(raw: unknown): { settings: Settings; problems: stri
     if (typeof r.settingsOverridePolicyFile === 'boolean') settings.settingsOverridePolicyFile = r.settingsOverridePolicyFile;
     else problems.push(`${SETTINGS_SECTION}.settingsOverridePolicyFile must be true or false (got ${JSON.stringify(r.settingsOverridePolicyFile)}); using false`);
   }
-  const notebooks = r.notebooks as Record<string, unknown> | null | undefined;
-  if (notebooks !== undefined && notebooks !== null) {
-    const scan = typeof notebooks === 'object' ? notebooks.scanMarkdown : undefined;
-    if (typeof scan === 'boolean') settings.scanNotebookMarkdown = scan;
-    else if (typeof notebooks !== 'object' || (scan !== undefined && scan !== null)) {
-      problems.push(`${SETTINGS_SECTION}.notebooks.scanMarkdown must be true or false (got ${JSON.stringify(scan ?? notebooks)}); using false`);
-    }
-  }
+  const scanMarkdown = nestedBoolean(r, 'notebooks', 'scanMarkdown', problems);
+  if (scanMarkdown !== undefined) settings.scanNotebookMarkdown = scanMarkdown;
+  const scanText = nestedBoolean(r, 'textFiles', 'enabled', problems);
+  if (scanText !== undefined) settings.scanTextFiles = scanText;
   if (r.rules !== undefined && r.rules !== null) {
     if (typeof r.rules !== 'object') problems.push(`${SETTINGS_SECTION}.rules must be an object`);
     else {

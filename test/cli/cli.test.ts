@@ -67,6 +67,20 @@ describe('dl-lifecycle scan (built CLI)', () => {
     assert.match(r.stderr, /note: bin\/requirements\.txt: skipped: binary file/);
   });
 
+  it('searches scripts by default, other text files with --text, none with --no-text, and any file named explicitly', () => {
+    const dlc = '763104351884.dkr.ecr.us-west-2.amazonaws.com/pytorch-training:1.13.1-gpu-py39-cu117-ubuntu20.04-sagemaker';
+    const dir = workspace({ 'scripts/pull.sh': `docker pull ${dlc}\n`, 'Makefile': `IMAGE := ${dlc}\n`, 'docs/guide.md': `Run \`${dlc}\`.\n`, 'notes.cfg': `image=${dlc}\n` });
+    const files = (args: string[]) => {
+      const r = run(['scan', ...args, '--format', 'json', '--as-of', '2026-11-21', '--fail-on', 'never']);
+      assert.equal(r.code, 0, r.stderr);
+      return (JSON.parse(r.stdout) as { references: Array<{ file: string }> }).references.map((x) => path.basename(x.file)).sort();
+    };
+    assert.deepEqual(files([dir]), ['Makefile', 'pull.sh']);
+    assert.deepEqual(files([dir, '--text', 'docs/**/*.md', '--text', '*.cfg']), ['Makefile', 'guide.md', 'notes.cfg', 'pull.sh']);
+    assert.deepEqual(files([dir, '--no-text']), []);
+    assert.deepEqual(files([path.join(dir, 'notes.cfg'), path.join(dir, 'docs', 'guide.md')]), ['guide.md', 'notes.cfg']);
+  });
+
   it('follows -r/-c includes inside the workspace, reports each reference in its own file, survives cycles', () => {
     const dir = workspace({
       'requirements.txt': '-r deps/base.in\ntorch==1.13.1\n',

@@ -21,6 +21,14 @@ describe('settings', () => {
     assert.equal(settings.settingsOverridePolicyFile, false);
     assert.match(problems[0], /dlLifecycle\.settingsOverridePolicyFile must be true or false \(got "yes"\); using false/);
   });
+  it('reads the nested switches notebooks.scanMarkdown and textFiles.enabled, naming a bad value', () => {
+    const ok = readSettings({ notebooks: { scanMarkdown: true }, textFiles: { enabled: true } });
+    assert.deepEqual([ok.settings.scanNotebookMarkdown, ok.settings.scanTextFiles, ok.problems], [true, true, []]);
+    const bad = readSettings({ notebooks: 'yes', textFiles: { enabled: 'on' } });
+    assert.deepEqual([bad.settings.scanNotebookMarkdown, bad.settings.scanTextFiles], [undefined, undefined]);
+    assert.deepEqual(bad.problems, ['dlLifecycle.notebooks.scanMarkdown must be true or false (got "yes"); using false', 'dlLifecycle.textFiles.enabled must be true or false (got "on"); using false']);
+  });
+
   it('treats null and empty values as unset', () => {
     assert.deepEqual(readSettings({ asOf: null, warningWindowDays: null, rules: null }).problems, []);
     assert.deepEqual(readSettings(undefined).settings.asOf, undefined);

@@ -10,7 +10,7 @@ import { runScan, SCAN_USAGE } from './commands/scan';
 import type { CliIO } from './io';
 import { UsageError, VERSION } from './io';
 import { InputError } from './scan';
-import { initPythonParser } from '../scanners/python/treeSitter';
+import { initParsers } from '../scanners/treeSitter';
 
 export type { CliIO } from './io';
 
@@ -69,8 +69,9 @@ function dispatch(argv: string[], io: CliIO): number | Promise<number> {
     return 0;
   }
   if (!command.analyses) return command.run(rest, io);
-  // loaded once before any analysis; when it cannot be loaded, one note and Python files yield only that note
-  return initPythonParser()
-    .catch((e: unknown) => io.stderr(`dl-lifecycle: ${e instanceof Error ? e.message : String(e)}; Python files are not analysed\n`))
+  // loaded once before any analysis; a grammar that cannot be loaded gives one line here, and the
+  // files it parses (Python, CDK, Terraform) yield only a note saying so
+  return initParsers()
+    .catch((e: unknown) => io.stderr(`dl-lifecycle: ${e instanceof Error ? e.message : String(e)}; files of that language are not analysed\n`))
     .then(() => command.run(rest, io));
 }

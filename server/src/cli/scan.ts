@@ -5,6 +5,7 @@
  */
 import { statSync } from 'node:fs';
 import * as path from 'node:path';
+import picomatch from 'picomatch';
 import type { Analysis, AnalysisOptions } from '../analysis';
 import { analyzeText } from '../analysis';
 import type { Catalog } from '../catalog/catalog';
@@ -15,7 +16,7 @@ import type { ConfigLayer } from '../policy/precedence';
 import { mergeLayers, policyLayer } from '../policy/precedence';
 import { DEFAULT_WARNING_WINDOW_DAYS } from '../rules/context';
 import type { FileKind } from '../scanners/fileKinds';
-import { fileKindForPath } from '../scanners/fileKinds';
+import { fileKindForPath, TEXT_KIND } from '../scanners/fileKinds';
 import type { WalkNote } from '../workspace/walk';
 import { DEFAULT_MAX_FILE_BYTES, readTextFile, walk } from '../workspace/walk';
 
@@ -61,7 +62,29 @@ export interface ScanOptions extends AnalysisOptions {
   maxFileBytes?: number;
   /** Directory that relative output paths and the workspace boundary are measured from. */
   cwd: string;
+  /**
+   * Which text files the generic recognisers read in walked folders: `scripts` (default: shell
+   * scripts, Makefiles) or `none`; `textGlobs` (root-relative globs) add more files, read as their
+   * generic kind (Markdown) or as plain text. A file named on the command line is always read.
+   */
+  text?: { scripts: boolean; textGlobs?: string[] };
 }
+
+/**
+ * The kind a walked path is read as under the text options: structured kinds always; script kinds
+ * unless turned off; other files only when a `--text` glob matches them.
+ */
+export function walkedKind(relative: string, text: ScanOptions['text']): FileKind | undefined {
+  const kind = fileKindForPath(relative);
+  if (kind && !kind.generic) return kind;
+  if (kind?.generic === 'scripts' && (text?.scripts ?? true)) return kind;
+  const globs = text?.textGlobs ?? [];
+  if (globs.length === 0) return undefined;
+  let m = textMatchers.get(globs);
+  if (!m) textMatchers.set(globs, (m = picomatch(globs, { dot: true })));
+  return m(relative) ? (kind ?? TEXT_KIND) : undefined;
+}
+const textMatchers = new WeakMap<string[], (p: string) => boolean>();
 
 /** A path as the CLI prints it: relative to `cwd` (the file name when it is `cwd` itself), forward slashes. */
 export function displayPath(cwd: string, abs: string): string {
@@ -141,16 +164,12 @@ export function scanPaths(paths: string[], catalog: Catalog, options: ScanOption
       throw new InputError(`no such file or directory: ${p}`);
     }
     if (st.isDirectory()) {
-      const w = walk(abs, { exclude: options.exclude, skip: usePolicies ? (p, isDir) => policies.skips(p, isDir) : undefined });
+      const w = walk(abs, { exclude: options.exclude, skip: usePolicies ? (p, isDir) => policies.skips(p, isDir) : undefined, kindFor: (rel) => walkedKind(rel, options.text) });
       notes.push(...w.notes.map((n) => ({ path: displayPath(options.cwd, path.join(abs, n.path)), message: n.message })));
       for (const f of w.files) queue.push({ abs: f.absolute, kind: f.kind, root: abs });
     } else {
-      const kind = fileKindForPath(abs);
-      if (!kind) {
-        notes.push({ path: displayPath(options.cwd, abs), message: 'skipped: not a file kind dl-lifecycle reads' });
-        continue;
-      }
-      queue.push({ abs, kind, root: path.dirname(abs) });
+      // a file named on the command line is always read: as its kind, else as text
+      queue.push({ abs, kind: fileKindForPath(abs) ?? TEXT_KIND, root: path.dirname(abs) });
     }
   }
   const seen = new Set<string>();

@@ -35,7 +35,8 @@ export function computeCodeActions(analysis: Analysis, text: string, uri: string
           edit: { changes: { [uri]: fix.edits } },
         });
       }
-      if (f.reference) actions.push(suppressAction(analysis, text, uri, f, diagnostic));
+      // a file kind without line comments (Markdown, JSON) gets no suppression directive
+      if (f.reference && analysis.kind.lineComment) actions.push(suppressAction(analysis, text, uri, f, diagnostic));
     }
   }
   // fix-all only when asked for by kind (`source`, `source.fixAll`, ours), never among plain quick fixes

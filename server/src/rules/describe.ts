@@ -5,6 +5,7 @@
  */
 import type { Fact, Reference } from '../model';
 import { daysBetween } from '../dates';
+import { describeAccelerator } from './accelerator';
 import { describeImage } from './containerImage';
 import type { RuleContext } from './context';
 import { describeChannel } from './conda';
@@ -32,6 +33,7 @@ export function describeReference(ref: Reference, ctx: RuleContext): ReferenceDe
   if (ref.kind === 'python-version') return describePythonVersion(ref, ctx);
   if (ref.kind === 'package-channel') return describeChannel(ref, ctx);
   if (ref.kind === 'sdk-framework') return describeSdkFramework(ref, ctx);
+  if (ref.kind === 'accelerator') return describeAccelerator(ref, ctx);
   if (ref.kind !== 'framework-package-pin') return undefined; // python-version, package-channel, sdk-framework: described by their rule families
   const ev = evaluateVersion(ref, ctx);
   if (!ev) return undefined;

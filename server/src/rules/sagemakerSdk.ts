@@ -170,8 +170,8 @@ function publishedLaterPatch(ref: SdkFrameworkReference, se: SdkEvaluation, ctx:
   return publishedCombinations(ctx.catalog, se.repository).find((c) => compareVersions(c.frameworkVersion, latest) === 0 && versionNumbers(c.frameworkVersion).length === 3 && (!py || c.pyVersion === py));
 }
 
-/** The retired things of the call's framework (Chainer, Apache MXNet) or of an accelerator type, retired on `asOf`. */
-function retired(ctx: RuleContext, query: { framework?: string; acceleratorType?: string }): RetiredThing[] {
+/** The retired things of a framework (Chainer, Apache MXNet) or of an accelerator type (`ml.eia2.medium`), retired on `asOf`. */
+export function retired(ctx: RuleContext, query: { framework?: string; acceleratorType?: string }): RetiredThing[] {
   const found = ctx.catalog.lifecycle?.retiredFor(query) ?? [];
   return found.filter((r) => !r.end || !after(r.end.effectiveDay, ctx.asOf));
 }

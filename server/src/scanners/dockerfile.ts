@@ -25,6 +25,7 @@ import type { ImageReference, Position, Range, ScanNote, ScanResult } from '../m
 import type { ImageMapping } from '../policy/images';
 import { TextIndex } from '../text';
 import { recognizeImage } from './images';
+import { mapRanges } from './ranges';
 import type { DocPosition, MappedText, ShellWord } from './shellInstalls';
 import { scanInstallCommand, scanShellInstalls, spanRange } from './shellInstalls';
 
@@ -542,27 +543,7 @@ function remapImage(ref: ImageReference, e: Expanded, pos: DocPosition, fallback
     }
     return { start: pos(from), end: pos(to) };
   };
-  const visit = (v: unknown, depth: number): unknown => {
-    if (isRange(v)) return mapRange(v);
-    if (depth > 8 || v === null || typeof v !== 'object') return v;
-    if (Array.isArray(v)) return v.map((x) => visit(x, depth + 1));
-    const proto = Object.getPrototypeOf(v);
-    if (proto !== Object.prototype && proto !== null) return v;
-    const copy: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v)) copy[k] = visit(x, depth + 1);
-    return copy;
-  };
-  return visit(ref, 0) as ImageReference;
-}
-
-function isRange(v: unknown): v is Range {
-  if (v === null || typeof v !== 'object') return false;
-  const r = v as Partial<Range>;
-  return isPosition(r.start) && isPosition(r.end);
-}
-
-function isPosition(v: unknown): v is Position {
-  return v !== null && typeof v === 'object' && typeof (v as Position).line === 'number' && typeof (v as Position).character === 'number';
+  return mapRanges(ref, mapRange);
 }
 
 /** `RUN [--mount=…] command` (shell form) or `RUN ["exe", "arg", …]` (exec form). */

@@ -15,6 +15,7 @@ import { scanPyproject } from './pyproject';
 import { scanPipfile } from './pipfile';
 import { scanPython } from './python/sagemakerSdk';
 import { scanNotebook } from './notebook/ipynb';
+import { scanText } from './text';
 
 export interface FileKind {
   id: string;
@@ -27,6 +28,13 @@ export interface FileKind {
   scan(text: string, catalog: Catalog, path: string, options?: ScanOptions): ScanResult;
   /** `-r`/`-c` include paths of this kind name files beside it (requirements files), rather than paths inside a container image (Dockerfile `RUN pip install -r`). */
   includesAreLocal: boolean;
+  /**
+   * The kind is read by the generic recognisers only (image URIs, DLAMI names, SSM paths in any
+   * text): `scripts` (shell scripts, Makefiles: scanned by default by the CLI), `documents`
+   * (Markdown, reStructuredText: scanned when asked for). Editors scan both only when the
+   * `dlLifecycle.textFiles.enabled` setting is on. Absent: a structured file kind, always scanned.
+   */
+  generic?: 'scripts' | 'documents';
 }
 
 /** What a scan may need beyond the text: the policy file's `[[images]]` mappings for internal images. */
@@ -120,7 +128,41 @@ export const FILE_KINDS: readonly FileKind[] = [
     scan: (text, catalog) => scanCondaSpecList(text, catalog),
     includesAreLocal: false,
   },
+  {
+    // the generic recognisers over scripts: `docker pull <DLC URI>`, `aws ec2 describe-images --filters Name=name,Values='Deep Learning AMI …'`
+    id: 'script',
+    languageIds: ['shellscript', 'makefile'],
+    patterns: ['*.sh', '*.bash', '*.zsh', '*.ksh', 'Makefile', 'makefile', 'GNUmakefile', '*.mk', 'Jenkinsfile'],
+    lineComment: '#',
+    scan: (text, catalog, _path, options) => scanText(text, catalog, { mappings: options?.mappings, commentMarker: '#' }),
+    includesAreLocal: false,
+    generic: 'scripts',
+  },
+  {
+    // prose: no line comment, so no suppression quick fix (a policy file's `exclude` or `[rules]` instead)
+    id: 'markdown',
+    languageIds: ['markdown', 'restructuredtext'],
+    patterns: ['*.md', '*.markdown', '*.mdx', '*.rst'],
+    lineComment: '',
+    scan: (text, catalog, _path, options) => scanText(text, catalog, { mappings: options?.mappings, commentMarker: '' }),
+    includesAreLocal: false,
+    generic: 'documents',
+  },
 ];
+
+/**
+ * Any other text file named explicitly (`dl-lifecycle scan notes.txt`, `--text '**\/*.cfg'`): the
+ * generic recognisers, `#` comments.
+ */
+export const TEXT_KIND: FileKind = {
+  id: 'text',
+  languageIds: [],
+  patterns: [],
+  lineComment: '#',
+  scan: (text, catalog, _path, options) => scanText(text, catalog, { mappings: options?.mappings, commentMarker: '#' }),
+  includesAreLocal: false,
+  generic: 'documents',
+};
 
 const matchers = FILE_KINDS.map((k) => ({ kind: k, match: picomatch(k.patterns, { basename: false, nocase: true, dot: true }) }));
 

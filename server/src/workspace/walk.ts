@@ -24,6 +24,8 @@ export interface WalkOptions {
   exclude?: string[];
   /** Leaves out more entries by their absolute path (a policy file's `exclude`); a folder left out is not entered. */
   skip?: (absolute: string, isDirectory: boolean) => boolean;
+  /** The kind a root-relative path is read as, or undefined to leave it out (default: {@link fileKindForPath}). */
+  kindFor?: (relative: string) => FileKind | undefined;
 }
 
 /**
@@ -76,7 +78,7 @@ export function walk(root: string, options: WalkOptions = {}): { files: WalkedFi
       if (isDir) {
         if (!options.skip?.(abs, true)) visit(abs, childRel, scoped);
       } else if (e.isFile()) {
-        const kind = fileKindForPath(childRel);
+        const kind = (options.kindFor ?? fileKindForPath)(childRel);
         if (kind && !options.skip?.(abs, false)) files.push({ absolute: abs, relative: childRel, kind });
       }
     }

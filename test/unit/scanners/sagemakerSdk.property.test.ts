@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { loadBundledCatalog } from '../../../server/src/catalog/load';
-import type { Located, Position, Range, ScanResult } from '../../../server/src/model';
+import { checkScanResult as checkResult } from '../../fixtures/scanChecks';
 import { scanPython } from '../../../server/src/scanners/python/sagemakerSdk';
 import { initPythonParser } from '../../../server/src/scanners/python/treeSitter';
 
@@ -12,51 +12,6 @@ const catalog = loadBundledCatalog();
 const FIXTURES = join(__dirname, '..', '..', 'fixtures', 'python');
 const fixtures = readdirSync(FIXTURES).filter((f) => f.endsWith('.py')).map((f) => readFileSync(join(FIXTURES, f), 'utf8'));
 
-/** Checks every range of a scan result against the text: inside it, not reversed, and texts equal to what the range holds. */
-function checkResult(text: string, result: ScanResult): void {
-  // line starts and lengths as LSP counts them (`\r\n`, `\r`, `\n`), independent of TextIndex (which clamps)
-  const starts = [0];
-  const ends: number[] = [];
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (c !== '\r' && c !== '\n') continue;
-    ends.push(i);
-    if (c === '\r' && text[i + 1] === '\n') i++;
-    starts.push(i + 1);
-  }
-  ends.push(text.length);
-  const toOffset = (p: Position, what: string): number => {
-    const line = starts[p.line];
-    assert.ok(line !== undefined && p.character >= 0 && line + p.character <= ends[p.line], `${what} outside the text`);
-    return line + p.character;
-  };
-  const sliceOf = (r: Range, what: string): string => {
-    const from = toOffset(r.start, `${what} start`);
-    const to = toOffset(r.end, `${what} end`);
-    assert.ok(from <= to, `${what} is reversed`);
-    return text.slice(from, to);
-  };
-  const checkLocated = (l: Located | undefined, what: string) => {
-    if (l) assert.equal(sliceOf(l.range, what), l.text, `${what} text is the text at its range`);
-  };
-  for (const ref of result.references) {
-    assert.equal(sliceOf(ref.range, 'reference'), ref.text, 'reference text is the text at its range');
-    if (ref.kind === 'sdk-framework') {
-      const s = ref.sdk;
-      assert.equal(sliceOf(s.callRange, 'call'), s.call);
-      for (const key of ['frameworkVersion', 'baseFrameworkVersion', 'pyVersion', 'transformersVersion', 'instanceType', 'acceleratorType'] as const) checkLocated(s[key], key);
-      for (const f of s.resolvedFrom ?? []) assert.equal(sliceOf(f.range, 'constant'), f.name);
-    } else if (ref.kind === 'container-image') {
-      for (const key of ['registry', 'account', 'region', 'repository', 'tag', 'digest'] as const) checkLocated(ref.image[key], key);
-      for (const [k, p] of Object.entries(ref.image.parts)) checkLocated(p, k);
-    } else if (ref.kind === 'dlami') {
-      for (const [k, p] of Object.entries(ref.dlami.parts)) checkLocated(p, k);
-    }
-  }
-  for (const c of result.comments) assert.equal(sliceOf(c.range, 'comment'), `#${c.text}`);
-  for (const n of result.notes) sliceOf(n.range, 'note');
-  for (const s of result.statements) assert.ok(s.startLine <= s.endLine && s.endLine < starts.length, 'statement lines inside the text');
-}
 
 const scanChecked = (text: string) => {
   const r = scanPython(text, catalog);

@@ -27,6 +27,10 @@ Options:
   --exclude GLOB          leave out paths matching GLOB (relative to each scanned folder; repeatable)
   --warning-window DAYS   days before end of patch that end-of-patch-soon reports (default: 90)
   --max-file-size MB      skip files larger than this (default: 2)
+  --text GLOB             also search files matching GLOB (e.g. '**/*.md') for image URIs, DLAMI
+                          names and SSM paths (repeatable); shell scripts and Makefiles are searched
+                          by default
+  --no-text               do not search shell scripts and Makefiles
 ${CATALOG_OPTIONS_USAGE}  --policy FILE           use this policy file for every file (a .dl-lifecycle.toml, or a pyproject.toml
                           with [tool.dl-lifecycle]) instead of each file's nearest one
   --no-policy             use no policy file
@@ -54,6 +58,8 @@ export function runScan(argv: string[], io: CliIO): number {
       'max-file-size': { type: 'string' },
       policy: { type: 'string' },
       'no-policy': { type: 'boolean' },
+      text: { type: 'string', multiple: true },
+      'no-text': { type: 'boolean' },
     },
     '--help',
   );
@@ -75,6 +81,7 @@ export function runScan(argv: string[], io: CliIO): number {
     exclude: values.exclude,
     maxFileBytes: Math.round(maxMb * 1024 * 1024),
     policy,
+    text: { scripts: !values['no-text'], textGlobs: values.text },
     commandLine: { asOf: values['as-of'] === undefined ? undefined : asOf, warningWindowDays: values['warning-window'] === undefined ? undefined : window },
   });
   const policyProblems = printPolicyProblems(result, io);
