@@ -45,6 +45,22 @@ describe('SageMaker SDK scanner', () => {
     await initPythonParser();
   });
 
+  it('leaves out a repository string that ends untagged where a tag is appended in code, not a tagged image', () => {
+    const text = [
+      'def get_image_uri(region, pytorch_version):',
+      '    repository = f"{region_dict[region]}.dkr.ecr.{region}.amazonaws.com/huggingface-pytorch-inference"',
+      '    return f"{repository}:{pytorch_version}-cpu-py38"',
+      'IMAGE = "763104351884.dkr.ecr.us-east-1.amazonaws.com/pytorch-training:2.1.0-gpu-py310-cu121-ubuntu20.04-sagemaker"',
+      'UNTAGGED_IN_TEXT = "docker pull 763104351884.dkr.ecr.us-east-1.amazonaws.com/pytorch-training --quiet"',
+      '',
+    ].join('\n');
+    const refs = scanPython(text, catalog).references;
+    assert.deepEqual(refs.map((r) => [r.range.start.line, r.kind === 'container-image' ? r.image.tag?.text : undefined]), [
+      [3, '2.1.0-gpu-py310-cu121-ubuntu20.04-sagemaker'],
+      [4, undefined],
+    ]);
+  });
+
   it('registers *.py as the python file kind', () => {
     assert.equal(fileKindForPath('src/train.py')?.id, 'python');
     assert.equal(fileKindForPath('src/train.pyc'), undefined);

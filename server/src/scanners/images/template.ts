@@ -236,3 +236,13 @@ export function recognizeRepositoryAndTag(repository: TemplatePiece[], tag: Temp
   }
   return { images, dlamis: [], notes: images.length ? scan.notes : [] };
 }
+
+/**
+ * True for an image with neither tag nor digest that ends where its string literal ends
+ * (`stringEnd`, the position after the string's content). In code such a string is a repository a
+ * tag is appended to later (`repository = f"{account}.dkr.ecr.{region}.amazonaws.com/pytorch-inference"`
+ * then `f"{repository}:{tag}"`), not an untagged image: code scanners leave it out.
+ */
+export function isRepositoryPrefix(ref: ImageReference, stringEnd: Position): boolean {
+  return !ref.image.tag && !ref.image.digest && ref.range.end.line === stringEnd.line && ref.range.end.character === stringEnd.character;
+}

@@ -18,6 +18,11 @@
  * - **Elastic Inference** accelerators on any call: an `accelerator_type=` or `instance_type=` whose
  *   value starts with `ml.eia` (e.g. `model.deploy(…, accelerator_type="ml.eia2.medium")`) gives a
  *   reference even when the call is not one of the above (`framework` and `subject` are then empty).
+ * - **AWS CDK calls** (`ContainerImage.from_dlc`, `from_registry`, `CfnModel` images,
+ *   `MachineImage.lookup`/`from_ssm_parameter`, SSM parameter reads, `CfnEndpointConfig` Elastic
+ *   Inference dictionaries), read by `cdk.ts` through one hook in the call reading (it gets this
+ *   scanner's value reading, and the literals it reports are marked so that the string sweep below
+ *   skips them: nothing is reported twice). A file that imports `aws_cdk` is always parsed.
  * - **Image URIs, DLAMI names and SSM parameter paths** in every string literal (the image and DLAMI
  *   recognisers on the string's content as written; f-string replacement fields such as
  *   `{region}` are placeholders, so only the literal parts are judged). Only DLC and policy-mapped
@@ -39,14 +44,16 @@
  * another cell) is taken as the SDK's.
  *
  * Cost: files that mention none of `sagemaker`, `.dkr.ecr`, `public.ecr.aws`, `amazonaws`,
- * `deep learning`/`deeplearning` (DLAMI names and SSM paths) are not parsed at all (no reference
- * can be found in them), unless `alwaysParse` is set.
+ * `deep learning`/`deeplearning` (DLAMI names and SSM paths), `aws_cdk` are not parsed at all (no
+ * reference can be found in them), unless `alwaysParse` is set.
  */
 import type { Catalog } from '../../catalog/catalog';
 import type { Located, Range, ScanResult, SdkFrameworkReference } from '../../model';
 import type { ImageMapping } from '../../policy/images';
 import { TextIndex } from '../../text';
 import { findDlamiReferences, findImageReferences } from '../images';
+import { isRepositoryPrefix } from '../images/template';
+import { CDK_CALL_NAMES, readCdkCall } from './cdk';
 import type { PythonNode, PythonTree } from './treeSitter';
 import { parsePython } from './treeSitter';
 
@@ -62,9 +69,9 @@ export interface PythonScanOptions {
 export const PYTHON_PARSER_NOT_LOADED = 'the Python parser is not loaded';
 
 /** Words without which a Python file can hold no reference this scanner finds (literal alternatives: no backtracking). */
-const RELEVANT = /sagemaker|\.dkr\.ecr|public\.ecr\.aws|amazonaws|deep ?learning/i;
+const RELEVANT = /sagemaker|\.dkr\.ecr|public\.ecr\.aws|amazonaws|deep ?learning|aws_cdk/i;
 
-/** True when `text` mentions SageMaker, an ECR registry host, `amazonaws` or a Deep Learning AMI, i.e. is worth parsing. */
+/** True when `text` mentions SageMaker, an ECR registry host, `amazonaws`, a Deep Learning AMI or the AWS CDK, i.e. is worth parsing. */
 export function mayReferenceSageMaker(text: string): boolean {
   return typeof text === 'string' && RELEVANT.test(text);
 }
@@ -165,6 +172,8 @@ class PythonFile {
   private readonly index: TextIndex;
   readonly result: ScanResult = { references: [], includes: [], comments: [], statements: [], indexUrls: [], notes: [] };
   private facts!: FileFacts;
+  /** Content offsets of string literals the CDK reading reported (`cdk.ts`): the string sweep skips them. */
+  private readonly cdkConsumed = new Set<number>();
 
   constructor(private readonly text: string, private readonly catalog: Catalog, private readonly options: PythonScanOptions) {
     this.index = new TextIndex(text);
@@ -214,7 +223,7 @@ class PythonFile {
    * (Only a cheap filter: {@link sdkCallee} decides.)
    */
   private candidateCalls(): CallSite[] {
-    const names = new Set([...Object.keys(SDK_CLASSES), 'retrieve', LLM_FUNCTION, ...this.facts.imports.keys()]);
+    const names = new Set([...Object.keys(SDK_CLASSES), 'retrieve', LLM_FUNCTION, ...CDK_CALL_NAMES, ...this.facts.imports.keys()]);
     const eia = /ml\.eia/i.test(this.text);
     const keywordAt: number[] = [];
     if (eia) {
@@ -405,6 +414,9 @@ class PythonFile {
   }
 
   private readCall(call: PythonNode, scope: number): void {
+    // an AWS CDK call is read by `cdk.ts`, with this scanner's value reading
+    const { text, index, catalog } = this;
+    if (readCdkCall(call, { text, index, catalog, mappings: this.options.mappings, references: this.result.references, notes: this.result.notes, consumed: this.cdkConsumed, resolve: (n) => this.resolve(spanOf(n), scope, 0) })) return;
     const fn = call.childForFieldName('function');
     const args = call.childForFieldName('arguments');
     if (!fn || !args || args.type !== 'argument_list') return;
@@ -547,11 +559,13 @@ class PythonFile {
   /** Image URIs, DLAMI names and SSM paths in a string's content as written (f-string fields are placeholders). */
   private readString(start: number, end: number): void {
     const q = quotedContent(this.text, start, end);
-    if (!q || q.end <= q.start) return;
+    if (!q || q.end <= q.start || this.cdkConsumed.has(q.start)) return;
     const inner = this.text.slice(q.start, q.end);
     const at = (o: number) => this.pos(q.start + o);
+    const stringEnd = at(inner.trimEnd().length);
     for (const ref of findImageReferences(inner, at, this.catalog, { mappings: this.options.mappings })) {
-      if (ref.image.family === 'dlc' || ref.image.family === 'mapped') this.result.references.push(ref);
+      // a repository a tag is appended to in code (`f"{repository}:{tag}"`) is not an untagged image
+      if ((ref.image.family === 'dlc' || ref.image.family === 'mapped') && !isRepositoryPrefix(ref, stringEnd)) this.result.references.push(ref);
     }
     this.result.references.push(...findDlamiReferences(inner, at, this.catalog));
   }
