@@ -436,9 +436,15 @@ function fold(text: string, from: number, to: number, quote: false | 'single' | 
   return { text: chars.join(''), offsets };
 }
 
-/** Offset just after the line break before `i` (the start of `i`'s line). */
+/** Offset just after the line break before `i` (the start of `i`'s line); looks back only along that line. */
 function lastBreakEnd(text: string, i: number): number {
-  return Math.max(text.lastIndexOf('\n', i - 1), text.lastIndexOf('\r', i - 1)) + 1;
+  let k = i;
+  while (k > 0) {
+    const c = text.charCodeAt(k - 1);
+    if (c === 10 || c === 13) break;
+    k--;
+  }
+  return k;
 }
 
 /**
