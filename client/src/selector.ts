@@ -30,6 +30,7 @@ export const DOCUMENT_SELECTOR = [
   { scheme: 'file', language: 'typescriptreact' },
   { scheme: 'file', language: 'javascript' },
   { scheme: 'file', language: 'javascriptreact' },
+  { scheme: 'file', pattern: '**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}' },
   // CloudFormation/SAM, Kubernetes, compose and CI files
   { scheme: 'file', pattern: '**/{*.yaml,*.yml,*.template,*.json}' },
   // scripts and Markdown: read only when dlLifecycle.textFiles.enabled is on (the server decides)

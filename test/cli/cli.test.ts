@@ -25,7 +25,7 @@ describe('dl-lifecycle scan (built CLI)', () => {
     assert.match(r.stdout, /^examples\/training\/requirements\.txt$/m);
     assert.match(r.stdout, /^ {2}5:1 {5}warning {5}PyTorch 1\.13 reached end of patch on 2024-10-28 \(754 days ago\)/m);
     assert.match(r.stdout, /fix: Bump torch to 2\.11\.0 \(nearest supported PyTorch version\)/);
-    assert.match(r.stdout, /findings \(.*\) in 7 files, 9 references; as of 2026-11-21, catalog dated \d{4}-\d{2}-\d{2}$/m);
+    assert.match(r.stdout, /findings \(.*\) in 9 files, 13 references; as of 2026-11-21, catalog dated \d{4}-\d{2}-\d{2}$/m);
     assert.doesNotMatch(r.stdout, /\u001b\[/, 'no colours when NO_COLOR is set / not a TTY');
   });
 

@@ -16,6 +16,10 @@ import { scanPipfile } from './pipfile';
 import { scanPython } from './python/sagemakerSdk';
 import { scanNotebook } from './notebook/ipynb';
 import { scanText } from './text';
+import { scanTerraform } from './terraform';
+import { scanTerraformJson } from './terraformJson';
+import { cdkGrammarForPath, scanCdk } from './cdk';
+import { scanInfrastructureJson, scanInfrastructureYaml } from './infrastructure';
 
 export interface FileKind {
   id: string;
@@ -102,11 +106,16 @@ export const FILE_KINDS: readonly FileKind[] = [
   {
     // by name only, no language id: editors call every YAML file `yaml` (workflows, Kubernetes,
     // CloudFormation). A matching file without top-level `dependencies:`/`channels:` yields nothing.
+    // A file of these names that is not a conda environment (a Kubernetes `staging-environment.yaml`)
+    // is read as infrastructure YAML.
     id: 'conda-environment',
     languageIds: [],
     patterns: ['*environment*.yml', '*environment*.yaml', '*conda*.yml', '*conda*.yaml', 'env.yml', 'env.yaml'],
     lineComment: '#',
-    scan: (text, catalog) => scanCondaEnvironment(text, catalog),
+    scan: (text, catalog, _path, options) => {
+      const conda = scanCondaEnvironment(text, catalog);
+      return conda.references.length || conda.notes.length ? conda : scanInfrastructureYaml(text, catalog, { mappings: options?.mappings });
+    },
     includesAreLocal: true, // `- pip: [-r requirements.txt]` names a file beside the environment file
   },
   {
@@ -126,6 +135,53 @@ export const FILE_KINDS: readonly FileKind[] = [
     patterns: ['*.env.in', '*.env.out', 'conda-spec*.txt', 'spec-file*.txt'],
     lineComment: '#',
     scan: (text, catalog) => scanCondaSpecList(text, catalog),
+    includesAreLocal: false,
+  },
+  {
+    // Terraform, its variable files, and Packer/other HCL
+    id: 'terraform',
+    languageIds: ['terraform', 'terraform-vars', 'hcl'],
+    patterns: ['*.tf', '*.tfvars', '*.hcl'],
+    lineComment: '#',
+    scan: (text, catalog, _path, options) => scanTerraform(text, catalog, { mappings: options?.mappings }),
+    includesAreLocal: false,
+  },
+  {
+    // Terraform's JSON syntax; before the generic JSON kind, which would otherwise take these names
+    id: 'terraform-json',
+    languageIds: [],
+    patterns: ['*.tf.json', '*.tfvars.json', '*.pkr.json'],
+    lineComment: '',
+    scan: (text, catalog, _path, options) => scanTerraformJson(text, catalog, { mappings: options?.mappings }),
+    includesAreLocal: false,
+  },
+  {
+    // AWS CDK apps and any TypeScript/JavaScript: files mentioning none of the CDK APIs, ECR hosts,
+    // DLAMI names or SSM paths are not parsed (scanCdk)
+    id: 'cdk',
+    languageIds: ['typescript', 'typescriptreact', 'javascript', 'javascriptreact'],
+    patterns: ['*.ts', '*.tsx', '*.mts', '*.cts', '*.js', '*.jsx', '*.mjs', '*.cjs'],
+    lineComment: '//',
+    scan: (text, catalog, path, options) => scanCdk(text, catalog, { mappings: options?.mappings, grammar: cdkGrammarForPath(path) ?? 'typescript' }),
+    includesAreLocal: false,
+  },
+  {
+    // CloudFormation/SAM, Kubernetes, compose, CI workflows and any other YAML (by path only: the
+    // `yaml` language id also names conda environments); `.template` files may be JSON, which YAML reads
+    id: 'infrastructure-yaml',
+    languageIds: [],
+    patterns: ['*.yaml', '*.yml', '*.template'],
+    lineComment: '#',
+    scan: (text, catalog, _path, options) => scanInfrastructureYaml(text, catalog, { mappings: options?.mappings }),
+    includesAreLocal: false,
+  },
+  {
+    // CloudFormation templates, ECS task definitions and any other JSON (no comments: no suppression quick fix)
+    id: 'infrastructure-json',
+    languageIds: [],
+    patterns: ['*.json'],
+    lineComment: '',
+    scan: (text, catalog, _path, options) => scanInfrastructureJson(text, catalog, { mappings: options?.mappings }),
     includesAreLocal: false,
   },
   {

@@ -251,6 +251,40 @@ describe('dl-lifecycle in a real VS Code', function () {
     }
   });
 
+  it('a Terraform file (no Terraform extension installed): end of patch on the image, and the fix rewrites the variable default', async function () {
+    const folder = vscode.workspace.workspaceFolders![0];
+    const tfUri = vscode.Uri.joinPath(folder.uri, 'infra', 'main.tf');
+    const original = Buffer.from(await vscode.workspace.fs.readFile(tfUri)).toString('utf8');
+    const tfDoc = await vscode.workspace.openTextDocument(tfUri);
+    await vscode.window.showTextDocument(tfDoc);
+    try {
+      const imageLine = original.split(/\r?\n/).findIndex((l) => l.trimStart().startsWith('image ='));
+      const eop = await waitFor(
+        'an end-of-patch diagnostic on the image attribute of infra/main.tf',
+        20_000,
+        () => vscode.languages.getDiagnostics(tfUri).find((d) => d.source === SOURCE && codeOf(d) === 'end-of-patch' && d.range.start.line === imageLine),
+        () => `language ${tfDoc.languageId}; diagnostics:\n${describeDiagnostics(vscode.languages.getDiagnostics(tfUri))}`,
+      );
+      assert.match(eop.message, /PyTorch 2\.1 reached end of patch on 2024-10-04/);
+      const update = await awaitCodeAction(tfUri, eop.range, vscode.CodeActionKind.QuickFix, 'an "Update image to …" quick fix', (a) => a.title.startsWith('Update image to '));
+      assert.equal(await vscode.workspace.applyEdit(update.edit), true);
+      const lines = tfDoc.getText().split(/\r?\n/);
+      const before = original.split(/\r?\n/);
+      assert.match(lines[1], /^ {2}default = "2\.\d+\.\d+-gpu-py3\d+-cu\d+-ubuntu\d+\.\d+-sagemaker"$/, `default after the fix: ${JSON.stringify(lines[1])}`);
+      assert.notEqual(lines[1], before[1]);
+      assert.deepEqual([lines[0], ...lines.slice(2)], [before[0], ...before.slice(2)], 'only the variable default changes');
+      await waitFor(
+        'the end-of-patch diagnostic to go away after the fix',
+        20_000,
+        () => (vscode.languages.getDiagnostics(tfUri).some((d) => codeOf(d) === 'end-of-patch') ? undefined : true),
+        () => describeDiagnostics(vscode.languages.getDiagnostics(tfUri)),
+      );
+    } finally {
+      await vscode.window.showTextDocument(tfDoc);
+      await vscode.commands.executeCommand('workbench.action.files.revert');
+    }
+  });
+
   it('a notebook: end of patch on the %pip install line, on the code cell itself', async function () {
     const folder = vscode.workspace.workspaceFolders![0];
     const notebook = await vscode.workspace.openNotebookDocument(vscode.Uri.joinPath(folder.uri, 'training.ipynb'));
