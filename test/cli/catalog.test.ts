@@ -94,6 +94,20 @@ describe('dl-lifecycle explain and catalog (built CLI)', () => {
     assert.ok(e.facts.some((f: { value: string }) => /end of support for PyTorch 2\.1/i.test(f.value)));
   });
 
+  it('explain reads a DLAMI name filter or SSM parameter path: family, framework end of patch, OS end of life', async () => {
+    const r = await run(['explain', 'Deep Learning AMI GPU PyTorch 2.0.1 (Amazon Linux 2) *', '--as-of', '2026-11-21', '--format', 'json'], dir);
+    assert.equal(r.code, 0, r.stderr);
+    const e = JSON.parse(r.stdout);
+    assert.equal(e.kind, 'dlami');
+    assert.match(e.title, /^PyTorch 2\.0 DLAMI/);
+    assert.ok(e.findings.some((f: { rule: string }) => f.rule === 'end-of-patch'), JSON.stringify(e.findings));
+    const ssm = await run(['explain', '/aws/service/deeplearning/ami/x86_64/oss-nvidia-driver-gpu-pytorch-2.1-ubuntu-20.04/latest/ami-id', '--as-of', '2026-11-21', '--format', 'json'], dir);
+    assert.equal(ssm.code, 0, ssm.stderr);
+    assert.deepEqual(JSON.parse(ssm.stdout).findings.map((f: { rule: string }) => f.rule).sort(), ['end-of-patch', 'os-end-of-life']);
+    const other = await run(['explain', 'Deep Learning is fun', '--as-of', '2026-11-21'], dir);
+    assert.equal(other.code, 2);
+  });
+
   it('catalog status says there is no refreshed data, and flags a stale bundled catalog', async () => {
     const fresh = await run(['catalog', 'status', '--as-of', '2026-11-21'], dir);
     assert.equal(fresh.code, 0, fresh.stderr);

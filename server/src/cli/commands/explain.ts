@@ -15,8 +15,8 @@ import type { Catalog, Framework } from '../../catalog/catalog';
 import { minorOf, normalizePackageName } from '../../catalog/catalog';
 import type { Fact } from '../../model';
 import { describeReference } from '../../rules/describe';
-import { fileKindById } from '../../scanners/fileKinds';
-import { recognizeImage } from '../../scanners/images';
+import { fileKindById, TEXT_KIND } from '../../scanners/fileKinds';
+import { recognizeDlami, recognizeImage } from '../../scanners/images';
 import { CATALOG_OPTIONS, CATALOG_OPTIONS_USAGE, loadCliCatalog } from '../catalogOptions';
 import type { CliIO } from '../io';
 import { asOfOption, formatOption, parseCommandArgs, UsageError, wholeDaysOption } from '../io';
@@ -31,6 +31,8 @@ Subjects:
   <requirement>           torch==2.1.0 · 'tensorflow>=2.14,<2.16'
   <image URI>             763104351884.dkr.ecr.us-east-1.amazonaws.com/pytorch-training:2.1.0-gpu-py310-cu121-ubuntu20.04-sagemaker
   <Neuron package pin>    torch-neuronx==2.1.2.2.3.0
+  <DLAMI name or SSM path> 'Deep Learning AMI GPU PyTorch 2.0.1 (Amazon Linux 2) *'
+                          /aws/service/deeplearning/ami/x86_64/base-oss-nvidia-driver-gpu-ubuntu-22.04/latest/ami-id
 
 Options:
   --as-of YYYY-MM-DD      evaluation day (default: today, UTC)
@@ -42,7 +44,7 @@ ${CATALOG_OPTIONS_USAGE}  -h, --help              show this help
 /** What `explain` found out, for both output formats. */
 export interface Explanation {
   subject: string;
-  kind: 'framework-version' | 'dlc-image' | 'neuron-package';
+  kind: 'framework-version' | 'dlc-image' | 'neuron-package' | 'dlami';
   title: string;
   status?: string;
   facts: Fact[];
@@ -84,8 +86,10 @@ export function explain(args: string[], catalog: Catalog, asOf: string, warningW
     const neuron = explainNeuronPin(args[0], catalog, asOf);
     if (neuron) return neuron;
   }
+  const dlami = explainDlami(subject, catalog, asOf, warningWindowDays);
+  if (dlami) return dlami;
   const line = requirementFor(catalog, args);
-  if (line === undefined) throw new UsageError(`cannot explain '${subject}': give a framework and version (pytorch 1.13), a requirement (torch==2.1.0), a DLC image URI or a Neuron package pin`);
+  if (line === undefined) throw new UsageError(`cannot explain '${subject}': give a framework and version (pytorch 1.13), a requirement (torch==2.1.0), a DLC image URI, a Neuron package pin, or a DLAMI name or SSM parameter`);
   return explainRequirement(subject, line, catalog, asOf, warningWindowDays);
 }
 
@@ -105,6 +109,17 @@ function explainRequirement(subject: string, line: string, catalog: Catalog, asO
     asOf,
     catalog: catalog.generated,
   };
+}
+
+/** Explains a Deep Learning AMI name, name filter or SSM parameter path (the whole subject); undefined when it is not one. */
+function explainDlami(subject: string, catalog: Catalog, asOf: string, warningWindowDays: number): Explanation | undefined {
+  if (!recognizeDlami(subject, (character) => ({ line: 0, character }), catalog)) return undefined;
+  const analysis = analyzeText(subject, 'subject.txt', TEXT_KIND, catalog, { asOf, warningWindowDays });
+  const ref = analysis.scan.references.find((r) => r.kind === 'dlami');
+  const d = ref ? describeReference(ref, analysis.context) : undefined;
+  if (!ref || !d) return undefined;
+  const findings = analysis.findings.filter((f) => f.reference === ref).map((f) => ({ rule: f.rule, severity: f.severity, message: f.message }));
+  return { subject, kind: 'dlami', title: d.title, status: d.status, facts: d.facts, findings, asOf, catalog: catalog.generated };
 }
 
 /** Explains a DLC image URI; undefined when the text is not one. */
