@@ -59,7 +59,7 @@ import type { ImageMapping } from '../policy/images';
 import { TextIndex } from '../text';
 import { placeholderEnd } from './images';
 import type { TemplatePiece, TemplateScan } from './images/template';
-import { isRepositoryPrefix, recognizeRepositoryAndTag, scanTemplate } from './images/template';
+import { isRepositoryPrefix, recognizeRepositoryAndTag, repositoryPrefixNote, scanTemplate } from './images/template';
 import type { SyntaxNode, SyntaxTree } from './treeSitter';
 import { labelOf, parseWith } from './treeSitter';
 
@@ -659,7 +659,9 @@ class CdkFile {
     const scan = this.settle(scanTemplate(pieces, this.nodeRange(anchor), this.textAt, this.catalog, 'find', { mappings: this.options.mappings }), pieces);
     // a repository a tag is appended to in code (`${repository}:${tag}`) is not an untagged image
     const end = pieces[pieces.length - 1]?.range.end;
-    for (const r of [...scan.images.filter((i) => !end || !isRepositoryPrefix(i, end)), ...scan.dlamis]) this.push(r);
+    const prefixes = scan.images.filter((i) => end && isRepositoryPrefix(i, end));
+    for (const r of [...scan.images.filter((i) => !prefixes.includes(i)), ...scan.dlamis]) this.push(r);
+    this.result.notes.push(...prefixes.map(repositoryPrefixNote));
     this.result.notes.push(...scan.notes);
   }
 

@@ -45,7 +45,7 @@ describe('SageMaker SDK scanner', () => {
     await initPythonParser();
   });
 
-  it('leaves out a repository string that ends untagged where a tag is appended in code, not a tagged image', () => {
+  it('notes (does not judge) a repository string that ends untagged where a tag is appended in code', () => {
     const text = [
       'def get_image_uri(region, pytorch_version):',
       '    repository = f"{region_dict[region]}.dkr.ecr.{region}.amazonaws.com/huggingface-pytorch-inference"',
@@ -54,11 +54,13 @@ describe('SageMaker SDK scanner', () => {
       'UNTAGGED_IN_TEXT = "docker pull 763104351884.dkr.ecr.us-east-1.amazonaws.com/pytorch-training --quiet"',
       '',
     ].join('\n');
-    const refs = scanPython(text, catalog).references;
-    assert.deepEqual(refs.map((r) => [r.range.start.line, r.kind === 'container-image' ? r.image.tag?.text : undefined]), [
+    const r = scanPython(text, catalog);
+    assert.deepEqual(r.references.map((x) => [x.range.start.line, x.kind === 'container-image' ? x.image.tag?.text : undefined]), [
       [3, '2.1.0-gpu-py310-cu121-ubuntu20.04-sagemaker'],
       [4, undefined],
     ]);
+    // seen and said, not judged as an untagged image
+    assert.deepEqual(r.notes.map((n) => [n.range.start.line, n.message]), [[1, 'the tag of the huggingface-pytorch-inference image is not in this string (the code adds it): the image cannot be judged here']]);
   });
 
   it('registers *.py as the python file kind', () => {

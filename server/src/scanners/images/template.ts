@@ -246,3 +246,9 @@ export function recognizeRepositoryAndTag(repository: TemplatePiece[], tag: Temp
 export function isRepositoryPrefix(ref: ImageReference, stringEnd: Position): boolean {
   return !ref.image.tag && !ref.image.digest && ref.range.end.line === stringEnd.line && ref.range.end.character === stringEnd.character;
 }
+
+/** The note code scanners give a {@link isRepositoryPrefix repository prefix} instead of a reference: seen, not judged. */
+export function repositoryPrefixNote(ref: ImageReference): ScanNote {
+  const repo = ref.image.repository.text;
+  return { range: ref.range, message: `the tag of the ${repo} image is not in this string (the code adds it): the image cannot be judged here` };
+}

@@ -52,7 +52,7 @@ import type { Located, Range, ScanResult, SdkFrameworkReference } from '../../mo
 import type { ImageMapping } from '../../policy/images';
 import { TextIndex } from '../../text';
 import { findDlamiReferences, findImageReferences } from '../images';
-import { isRepositoryPrefix } from '../images/template';
+import { isRepositoryPrefix, repositoryPrefixNote } from '../images/template';
 import { CDK_CALL_NAMES, readCdkCall } from './cdk';
 import type { PythonNode, PythonTree } from './treeSitter';
 import { parsePython } from './treeSitter';
@@ -564,8 +564,10 @@ class PythonFile {
     const at = (o: number) => this.pos(q.start + o);
     const stringEnd = at(inner.trimEnd().length);
     for (const ref of findImageReferences(inner, at, this.catalog, { mappings: this.options.mappings })) {
-      // a repository a tag is appended to in code (`f"{repository}:{tag}"`) is not an untagged image
-      if ((ref.image.family === 'dlc' || ref.image.family === 'mapped') && !isRepositoryPrefix(ref, stringEnd)) this.result.references.push(ref);
+      if (ref.image.family !== 'dlc' && ref.image.family !== 'mapped') continue;
+      // a repository a tag is appended to in code (`f"{repository}:{tag}"`) is not an untagged image: a note, not a reference
+      if (isRepositoryPrefix(ref, stringEnd)) this.result.notes.push(repositoryPrefixNote(ref));
+      else this.result.references.push(ref);
     }
     this.result.references.push(...findDlamiReferences(inner, at, this.catalog));
   }
