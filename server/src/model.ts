@@ -218,7 +218,11 @@ export interface ChannelReference extends ReferenceBase {
 export interface SdkFrameworkReference extends ReferenceBase {
   kind: 'sdk-framework';
   sdk: {
-    /** The callee as written (`PyTorch`, `sagemaker.pytorch.PyTorch`, `image_uris.retrieve`, `get_huggingface_llm_image_uri`). */
+    /**
+     * The callee as written (`PyTorch`, `sagemaker.pytorch.PyTorch`, `image_uris.retrieve`,
+     * `get_huggingface_llm_image_uri`); for a Terraform module block that deploys a framework image
+     * (the SageMaker Hugging Face module), `module.<name>`, with `callRange` on the name label.
+     */
     call: string;
     callRange: Range;
     /** `training` for estimators, `inference` for models and `image_uris.retrieve(image_scope="inference")`. */

@@ -18,6 +18,22 @@
  *   or variable so named is read on its own only when no use site above substituted it.
  * - **`data "aws_sagemaker_prebuilt_ecr_image"`**: `repository_name` and `image_tag` judged together
  *   (`recognizeRepositoryAndTag`), each with its own range; the reference's range is the tag's.
+ *   Each alternative of the tag (see "Values that choose") is reported once, paired with a
+ *   repository alternative that makes it a DLC image: one chosen by the same condition as written
+ *   (`var.pytorch_version != null ? "huggingface-pytorch-inference" : …` with
+ *   `var.pytorch_version != null ? local.pytorch_image_tag[…] : …`), else the first whose
+ *   repository publishes the tag (placeholders matching any text), else the first. A tag that no
+ *   repository alternative makes a DLC image (a non-DLC repository) is not reported.
+ * - **The SageMaker Hugging Face module**: `module "<name>"` whose `source` contains
+ *   `sagemaker-huggingface` (registry address or git URL), or any module given `transformers_version`
+ *   with `pytorch_version` or `tensorflow_version` (a local copy), the Terraform form of the SDK's
+ *   `HuggingFaceModel` → {@link SdkFrameworkReference} (`call` `module.<name>`, `callRange` and
+ *   range the label as written, job `inference`, framework `huggingface`): `transformers_version`,
+ *   `pytorch_version` / `tensorflow_version` (`baseFrameworkVersion`) and `instance_type`, each at
+ *   its literal (in a variable default or local when it came from one, named in `resolvedFrom` as
+ *   written where it is defined: the variable's label, the local's name). A version argument that
+ *   cannot be read as one literal gets a note; a `null` one is absent. The module has no
+ *   `py_version`, so no reference carries one.
  * - **`data "aws_ami"` / `"aws_ami_ids"`**: each value of `filter { name = "name" values = […] }`
  *   as a DLAMI name filter, and `name_regex` when it is a simple regular expression (literal text,
  *   escaped metacharacters, `.*` / `.+`, anchors; `\.` is read as `.`; anything else, such as
@@ -38,15 +54,33 @@
  * (an attribute of a `locals` block, or a Packer `local "x" { expression = … }`), used as a whole
  * value or inside a template (`"${var.account}.dkr.ecr.${var.region}.amazonaws.com/…:${var.tag}"`),
  * are substituted; chains of locals are followed. A name defined twice, a variable without a
- * default, any other expression (`data.…`, function calls, conditionals) and template directives
- * (`%{ if … }`) are placeholders, kept as written, and named in notes where they keep an image from
- * being judged. A value substituted into a reported reference is not reported again by the string
- * sweep. Escapes (`\"`, `\\`, `\uNNNN`, `$${`) are decoded, each mapped to the characters written.
+ * default, any other expression (`data.…`, function calls other than `lookup`) and template
+ * directives (`%{ if … }`) are placeholders, kept as written, and named in notes where they keep an
+ * image from being judged. A value substituted into a reported reference is not reported again by
+ * the string sweep. Escapes (`\"`, `\\`, `\uNNNN`, `$${`) are decoded, each mapped to the characters written.
+ *
+ * Values that choose (HCL syntax), as a whole value, inside a template or as the value of a
+ * local or variable: a conditional `c ? a : b` yields the alternatives of `a` and of `b` (a `null`
+ * branch yields none; `a ? x : b ? y : z` is read as HCL means it, though the grammar nests it the
+ * other way); a map element `local.m[key]`, `var.m["k"]`, `local.m.k` or `lookup(m, key, fallback)`
+ * yields the elements of the keys the key can take, or, when the key cannot be read, every element
+ * of the map (and the fallback). Alternatives that take different branches of one condition
+ * (conditions compared as written) are dropped. An alternative that is the whole value read and is
+ * written apart from the use site (a map element, a branch inside a local) is reported where it is
+ * written; one inside a longer template maps to the use site, its parts to where they are written.
+ * At most {@link MAX_ALTERNATIVES} alternatives are judged per value; a note says when there are
+ * more. The image attributes, prebuilt images, DLAMI values and accelerators above are judged in
+ * each alternative, and so is every swept string.
  *
  * Lookalikes that are not matched (tested): ECR images of private accounts that are not DLC
  * registries (unless a policy mapping names them), AMI ids (`ami-0abc…`), AMI name filters of other
  * images (`amzn2-ami-hvm-*`), `image` attributes of other resources holding something that is not a
- * container image (`ubuntu-20-04-x64`, `debian-cloud/debian-11`).
+ * container image (`ubuntu-20-04-x64`, `debian-cloud/debian-11`), modules of other sources with
+ * the same argument names, conditional instance types that are no accelerators.
+ *
+ * Not read: choices in the JSON syntax (an interpolation `"${var.gpu ? … : …}"` stays a
+ * placeholder), `for` expressions, `try`/`coalesce` and other functions, maps of maps (an element
+ * that is itself an object), a module's arguments given by a conditional or a map element.
  *
  * Comments (`#`, `//`, `/* … *\/`) are returned with the text after their marker (between `/*` and
  * `*\/` for block comments); one statement (line span) per attribute or object element that holds
@@ -54,7 +88,7 @@
  * lines, UTF-16 characters) inside the text. Never throws.
  */
 import type { Catalog } from '../catalog/catalog';
-import type { AcceleratorReference, Comment, LineSpan, Position, Range, Reference, ScanResult } from '../model';
+import type { AcceleratorReference, Comment, LineSpan, Located, Position, Range, Reference, ScanResult, SdkFrameworkReference } from '../model';
 import type { ImageMapping } from '../policy/images';
 import { TextIndex } from '../text';
 import type { TemplatePiece, TemplateScan } from './images/template';
@@ -99,6 +133,8 @@ export interface TfInterp {
   written: string;
   /** Set when the interpolation is exactly `var.name` or `local.name`. */
   ref?: TfTraversal;
+  /** The interpolation's expression when it chooses between values (a conditional, an index, `lookup`; HCL syntax only). */
+  value?: TfValue;
   directive: boolean;
 }
 
@@ -122,7 +158,16 @@ export type TfValue =
   | { t: 'num'; s: number; e: number }
   | { t: 'list'; s: number; e: number; items: TfValue[] }
   | { t: 'obj'; s: number; e: number; entries: TfEntry[] }
-  | { t: 'other'; s: number; e: number; inner: TfValue[] };
+  | { t: 'other'; s: number; e: number; inner: TfValue[]; choice?: TfChoice };
+
+/**
+ * An expression that chooses its value among others (HCL syntax): a conditional `c ? a : b`
+ * (`condition` is `c` as written, blanks collapsed), or an element of a map by key:
+ * `local.m[key]`, `var.m["k"]`, `local.m.k` (`keyText`), `lookup(m, key, fallback)`.
+ */
+export type TfChoice =
+  | { kind: 'conditional'; condition: string; then: TfValue; else: TfValue }
+  | { kind: 'index'; collection: TfValue; key?: TfValue; keyText?: string; fallback?: TfValue };
 
 /**
  * An attribute, object element or block (a block with labels reads as nested entries, one per
@@ -131,6 +176,8 @@ export type TfValue =
  */
 export interface TfEntry {
   key: string;
+  /** Where the key is written: an attribute's name, a block's type or label (a quoted label's content), an object key (a quoted key's content). */
+  keyRange?: { s: number; e: number };
   value: TfValue;
   s: number;
   e: number;
@@ -157,6 +204,48 @@ const MAX_SUBSTITUTION_DEPTH = 8;
 /** An assembled value longer than this (UTF-16 code units) is not built. */
 const MAX_ASSEMBLED = 8192;
 const MAX_NOTE_EXPRESSION = 40;
+/** A value that chooses (conditionals, map lookups) is read as at most this many alternatives; a note says when there are more. */
+export const MAX_ALTERNATIVES = 32;
+
+/**
+ * One value an expression may take: its pieces, the strings written for it (not swept again when
+ * it is reported), and the branch taken at each conditional on the way (by condition as written).
+ */
+interface Alternative {
+  pieces: TemplatePiece[];
+  used: TfString[];
+  conds: ReadonlyMap<string, boolean>;
+}
+
+/**
+ * Where the pieces being built are written: at the use site (`sub` absent), or in a value
+ * substituted for an expression written at the use site (`sub.outer`), named `sub.from.name`.
+ * `whole`: the value being read is the whole value of the use site (not one interpolation of a
+ * longer template), so that a value chosen among others can stand where it is written.
+ */
+interface PieceContext {
+  sub?: { outer: Range; from: { name: string; range: Range } };
+  depth: number;
+  visiting: ReadonlySet<string>;
+  whole: boolean;
+}
+
+/** An alternative of one piece. */
+function single(piece: TemplatePiece): Alternative {
+  return { pieces: [piece], used: [], conds: new Map() };
+}
+
+/** The branches of two alternatives together, or undefined when they take different branches of one condition. */
+function merged(a: ReadonlyMap<string, boolean>, b: ReadonlyMap<string, boolean>): ReadonlyMap<string, boolean> | undefined {
+  if (b.size === 0) return a;
+  if (a.size === 0) return b;
+  const out = new Map(a);
+  for (const [k, v] of b) {
+    if (out.has(k) && out.get(k) !== v) return undefined;
+    out.set(k, v);
+  }
+  return out;
+}
 
 /** HCL quoted-template escapes with one character after the backslash. */
 const SIMPLE_ESCAPES = new Map([
@@ -214,6 +303,9 @@ function decodeTemplateText(text: string, a: number, b: number, quoted: boolean)
 
 /** An expression naming a prebuilt image data source: judged where the data source is declared, no note at its use. */
 const PREBUILT_TRAVERSAL = /\bdata\.aws_sagemaker_prebuilt_ecr_image\./;
+
+/** The `source` of the SageMaker Hugging Face Terraform module (registry address or git URL). */
+const HF_MODULE_SOURCE = /sagemaker-huggingface/i;
 
 const isImageKey = (key: string) => /(^|_)image(_uri)?$/i.test(key);
 
@@ -288,8 +380,12 @@ class ModelReader {
   private readonly statementSpans: Array<{ s: number; e: number }> = [];
   /** Image-named locals and variable defaults: read after every use site, unless a use site consumed them. */
   private readonly deferred: TfEntry[] = [];
-  /** Strings substituted while building the current pieces. */
-  private substituted: TfString[] = [];
+  /** Where each variable and local is defined (the variable's label, the local's name), by `var.x` / `local.x`. */
+  private readonly definedAt = new Map<string, { s: number; e: number }>();
+  /** While set, the names of the variables and locals substituted (for an SDK reference's `resolvedFrom`). */
+  private hops: string[] | undefined;
+  /** The last value read had more alternatives than {@link MAX_ALTERNATIVES}. */
+  private capped = false;
   private budget = 0;
 
   constructor(private readonly text: string, private readonly model: TfModel, private readonly catalog: Catalog, private readonly options: TerraformScanOptions, index: TextIndex) {
@@ -322,17 +418,18 @@ class ModelReader {
 
   /** Variable defaults and locals; a name defined twice is not resolved (null). */
   private collectDefinitions(): void {
-    const define = (map: Map<string, TfValue | null>, name: string, value: TfValue | undefined) => {
-      map.set(name, map.has(name) || !value ? null : value);
+    const define = (map: Map<string, TfValue | null>, entry: TfEntry, value: TfValue | undefined) => {
+      map.set(entry.key, map.has(entry.key) || !value ? null : value);
+      if (entry.keyRange) this.definedAt.set(`${map === this.vars ? 'var' : 'local'}.${entry.key}`, entry.keyRange);
     };
     for (const e of this.model.entries) {
       if (e.key === 'variable') {
-        for (const o of objectsOf(e.value)) for (const v of o.entries) define(this.vars, v.key, valuesOf(v.value, 'default')[0]);
+        for (const o of objectsOf(e.value)) for (const v of o.entries) define(this.vars, v, valuesOf(v.value, 'default')[0]);
       } else if (e.key === 'locals') {
-        for (const o of objectsOf(e.value)) for (const l of o.entries) define(this.locals, l.key, l.value);
+        for (const o of objectsOf(e.value)) for (const l of o.entries) define(this.locals, l, l.value);
       } else if (e.key === 'local') {
         // Packer: local "name" { expression = … }
-        for (const o of objectsOf(e.value)) for (const l of o.entries) define(this.locals, l.key, valuesOf(l.value, 'expression')[0]);
+        for (const o of objectsOf(e.value)) for (const l of o.entries) define(this.locals, l, valuesOf(l.value, 'expression')[0]);
       }
     }
   }
@@ -363,7 +460,8 @@ class ModelReader {
     if (matches(path, MODEL_IMAGE)) this.image(e, 'model');
     else if (isDefinition(path)) {
       if (v.t === 'str' && isImageKey(path[1])) this.deferred.push(e);
-    } else if (isImageKey(e.key) && (v.t === 'str' || v.t === 'ref')) this.image(e, 'key');
+    } else if (path.length === 2 && path[0] === 'module') this.huggingFaceModule(e);
+    else if (isImageKey(e.key) && (v.t === 'str' || v.t === 'ref' || (v.t === 'other' && v.choice))) this.image(e, 'key');
     else if (matches(path, PREBUILT_IMAGE)) this.prebuilt(e);
     else if (matches(path, AMI_DATA)) this.amiData(e);
     else if (matches(path, SSM_NAME)) this.dlamiWhole(e, v);
@@ -378,73 +476,200 @@ class ModelReader {
 
   // ---- pieces -------------------------------------------------------------------------------
 
-  /** The pieces of a whole value (a string or a bare reference), undefined for other values. */
-  private valuePieces(v: TfValue): TemplatePiece[] | undefined {
+  /**
+   * The alternatives of a whole value (a string, a bare reference, a number, or an expression that
+   * chooses between such values), at most {@link MAX_ALTERNATIVES} (`this.capped` says when more
+   * were left out); undefined when the value cannot be read at all. Never throws.
+   */
+  private valueAlts(v: TfValue): Alternative[] | undefined {
     this.budget = 0;
-    if (v.t === 'str') return this.stringPieces(v.str);
-    if (v.t === 'ref') return this.interpPieces({ kind: 'interp', s: v.s, e: v.e, written: v.written, ref: v.ref, directive: false });
-    if (v.t === 'num') return [literalPiece(this.text.slice(v.s, v.e), v.s, (o) => this.pos(o))];
+    this.capped = false;
+    try {
+      const alts = this.altsOf(v, { depth: 0, visiting: new Set(), whole: true });
+      return alts?.length ? alts : undefined;
+    } catch {
+      // a value too large to assemble: nothing to judge
+      return undefined;
+    }
+  }
+
+  /** Alternatives of a value read in `ctx` (written at `at` when it is an expression of the use site); undefined for a value that is none of the readable kinds. */
+  private altsOf(v: TfValue, ctx: PieceContext, at: Range = this.range(v.s, v.e)): Alternative[] | undefined {
+    if (v.t === 'str') return this.stringAlts(v.str, ctx);
+    if (v.t === 'ref') return this.refAlts(v.ref, v.written, this.range(v.s, v.e), ctx);
+    if (v.t === 'num') {
+      const text = this.text.slice(v.s, v.e);
+      const at = (o: number) => this.pos(v.s + o);
+      return [single(ctx.sub ? { kind: 'substituted', text, range: ctx.sub.outer, at, from: ctx.sub.from } : literalPiece(text, v.s, (o) => this.pos(o)))];
+    }
+    if (v.t === 'other' && v.choice) return this.choiceAlts(v.choice, ctx, at);
     return undefined;
   }
 
   /**
-   * Pieces of a string. At the use site (`sub` absent) runs are literal pieces; inside a value
-   * substituted for an interpolation (`sub`) they are substituted pieces whose range is that
-   * interpolation and whose `at` points where they are written.
+   * Alternatives of a string (one, unless an interpolation chooses). At the use site (`ctx.sub`
+   * absent) runs are literal pieces; inside a value substituted for an expression (`ctx.sub`) they
+   * are substituted pieces whose range is that expression and whose `at` points where they are written.
    */
-  private stringPieces(str: TfString, sub?: { outer: Range; from: { name: string; range: Range }; depth: number; visiting: ReadonlySet<string> }): TemplatePiece[] {
-    const out: TemplatePiece[] = [];
+  private stringAlts(str: TfString, ctx: PieceContext): Alternative[] {
+    let alts: Alternative[] = [{ pieces: [], used: [str], conds: new Map() }];
     for (const part of str.parts) {
       if (++this.budget > 4000) throw new Error('the value is too large to assemble');
       if (part.kind === 'run') {
         const at = part.direct ? (o: number) => this.pos(part.s + o) : undefined;
-        if (!sub) out.push(part.direct ? literalPiece(part.text, part.s, (o) => this.pos(o)) : { kind: 'literal', text: part.text, range: this.range(part.s, part.e) });
-        else out.push({ kind: 'substituted', text: part.text, range: sub.outer, ...(at ? { at } : {}), from: sub.from });
-      } else {
-        const pieces = this.interpPieces(part, sub);
-        out.push(...pieces);
+        const piece: TemplatePiece = ctx.sub
+          ? { kind: 'substituted', text: part.text, range: ctx.sub.outer, ...(at ? { at } : {}), from: ctx.sub.from }
+          : part.direct
+            ? literalPiece(part.text, part.s, (o) => this.pos(o))
+            : { kind: 'literal', text: part.text, range: this.range(part.s, part.e) };
+        for (const a of alts) a.pieces.push(piece);
+      } else alts = this.product(alts, this.interpAlts(part, { ...ctx, whole: ctx.whole && str.parts.length === 1 }));
+    }
+    return alts;
+  }
+
+  /** Alternatives of an interpolation: the values it names or chooses between when the file sets them, else a placeholder. */
+  private interpAlts(part: TfInterp, ctx: PieceContext): Alternative[] {
+    const outer = ctx.sub?.outer ?? this.range(part.s, part.e);
+    const placeholder = () => [single({ kind: 'placeholder', text: part.written, range: outer })];
+    if (part.directive) return placeholder();
+    if (part.ref) return this.resolve(part.ref, outer, ctx) ?? placeholder();
+    return (part.value && this.altsOf(part.value, ctx, this.range(part.s, part.e))) || placeholder();
+  }
+
+  /** `var.x` / `local.x` written at `at`: its value's alternatives, or a placeholder. */
+  private refAlts(ref: TfTraversal, written: string, at: Range, ctx: PieceContext): Alternative[] {
+    const outer = ctx.sub?.outer ?? at;
+    return this.resolve(ref, outer, ctx) ?? [single({ kind: 'placeholder', text: written, range: outer })];
+  }
+
+  /** The alternatives of `var.x` / `local.x` (substituted for `outer`), or undefined when the file does not set it to a readable value. */
+  private resolve(ref: TfTraversal, outer: Range, ctx: PieceContext): Alternative[] | undefined {
+    const name = `${ref.root}.${ref.name}`;
+    const depth = ctx.depth + 1;
+    if (depth > MAX_SUBSTITUTION_DEPTH || ctx.visiting.has(name)) return undefined;
+    const value = (ref.root === 'var' ? this.vars : this.locals).get(ref.name);
+    if (!value) return undefined;
+    const next: PieceContext = { sub: { outer, from: { name, range: this.anchorOf(value) } }, depth, visiting: new Set(ctx.visiting).add(name), whole: ctx.whole };
+    let alts: Alternative[] | undefined;
+    if (value.t === 'ref') alts = this.resolve(value.ref, outer, next);
+    else {
+      alts = this.altsOf(value, next);
+      if (alts?.some((a) => a.pieces.reduce((n, p) => n + p.text.length, 0) > MAX_ASSEMBLED)) return undefined;
+    }
+    if (alts) this.hops?.push(name);
+    return alts;
+  }
+
+  /**
+   * Alternatives of a conditional (both branches; a `null` branch is none) or of a map element
+   * (the elements of the keys the key can take, or every element when the key cannot be read,
+   * and `lookup`'s fallback), the choice written at `at` when it is an expression of the use site.
+   * A branch or element written apart from the use site (in a local, a variable default, a map)
+   * that is the whole value read is substituted where it is written: its pieces map to it, not to
+   * the use site. Each alternative remembers the branch taken at each condition, and alternatives
+   * that would take both branches of one condition are dropped.
+   */
+  private choiceAlts(choice: TfChoice, ctx: PieceContext, at: Range): Alternative[] | undefined {
+    const out: Alternative[] = [];
+    const apart = (v: TfValue, name: string, depth = ctx.depth): PieceContext => ({
+      depth,
+      visiting: ctx.visiting,
+      whole: ctx.whole,
+      sub: { outer: ctx.whole ? this.anchorOf(v) : (ctx.sub?.outer ?? at), from: { name, range: this.anchorOf(v) } },
+    });
+    if (choice.kind === 'conditional') {
+      for (const [branch, taken] of [[choice.then, true], [choice.else, false]] as const) {
+        const written = this.text.slice(branch.s, branch.e);
+        if (branch.t === 'other' && !branch.choice && written.trim() === 'null') continue;
+        const bctx = ctx.sub ? apart(branch, ctx.sub.from.name) : ctx;
+        const alts = this.altsOf(branch, bctx) ?? [single({ kind: 'placeholder', text: written, range: bctx.sub?.outer ?? this.range(branch.s, branch.e) })];
+        this.append(out, this.product([{ pieces: [], used: [], conds: new Map([[choice.condition, taken]]) }], alts));
+      }
+      return out.length ? out : undefined;
+    }
+    const coll = this.collection(choice.collection, ctx);
+    if (!coll) return undefined;
+    const keys = this.keysOf(choice, ctx);
+    const element = (entry: TfEntry) => {
+      const name = `${coll.name}[${JSON.stringify(entry.key)}]`;
+      return this.altsOf(entry.value, coll.apart || ctx.sub ? apart(entry.value, name, ctx.depth + 1) : ctx) ?? [];
+    };
+    const fallback = () => (choice.fallback && this.altsOf(choice.fallback, ctx)) || [];
+    if (!keys) {
+      for (const entry of coll.obj.entries) this.append(out, element(entry));
+      this.append(out, fallback());
+    } else {
+      for (const k of keys) {
+        const entries = coll.obj.entries.filter((x) => x.key === k.text);
+        const alts = entries.length ? entries.flatMap(element) : fallback();
+        this.append(out, this.product([{ pieces: [], used: [], conds: k.conds }], alts));
+      }
+    }
+    return out.length ? out : undefined;
+  }
+
+  /** The map an index reads: an object written there, or the map a variable default or local holds. */
+  private collection(v: TfValue, ctx: PieceContext): { obj: Extract<TfValue, { t: 'obj' }>; name: string; apart: boolean } | undefined {
+    if (v.t === 'obj') return { obj: v, name: ctx.sub?.from.name ?? '', apart: false };
+    let value: TfValue | null | undefined = v;
+    let name = '';
+    const visiting = new Set(ctx.visiting);
+    for (let depth = ctx.depth; value?.t === 'ref'; depth++) {
+      name = `${value.ref.root}.${value.ref.name}`;
+      if (depth > MAX_SUBSTITUTION_DEPTH || visiting.has(name)) return undefined;
+      visiting.add(name);
+      this.hops?.push(name);
+      value = (value.ref.root === 'var' ? this.vars : this.locals).get(value.ref.name);
+    }
+    return value?.t === 'obj' ? { obj: value, name, apart: true } : undefined;
+  }
+
+  /** The keys an index can take, each with the branches that lead to it; undefined when a key cannot be read. */
+  private keysOf(choice: Extract<TfChoice, { kind: 'index' }>, ctx: PieceContext): Array<{ text: string; conds: ReadonlyMap<string, boolean> }> | undefined {
+    if (choice.keyText !== undefined) return [{ text: choice.keyText, conds: new Map() }];
+    const alts = choice.key ? this.altsOf(choice.key, { depth: ctx.depth, visiting: ctx.visiting, whole: false }) : undefined;
+    if (!alts || alts.some((a) => a.pieces.some((p) => p.kind === 'placeholder'))) return undefined;
+    return alts.map((a) => ({ text: a.pieces.map((p) => p.text).join(''), conds: a.conds }));
+  }
+
+  /** Every alternative of `a` followed by every one of `b` whose branches agree, at most {@link MAX_ALTERNATIVES}. */
+  private product(a: Alternative[], b: Alternative[]): Alternative[] {
+    if (b.length === 1) {
+      // the common case: extend each alternative in place
+      const [y] = b;
+      return a.filter((x) => {
+        const conds = merged(x.conds, y.conds);
+        if (!conds) return false;
+        x.pieces.push(...y.pieces);
+        x.used.push(...y.used);
+        x.conds = conds;
+        return true;
+      });
+    }
+    const out: Alternative[] = [];
+    for (const x of a) {
+      for (const y of b) {
+        const conds = merged(x.conds, y.conds);
+        if (!conds) continue;
+        if (out.length >= MAX_ALTERNATIVES) {
+          this.capped = true;
+          return out;
+        }
+        out.push({ pieces: [...x.pieces, ...y.pieces], used: [...x.used, ...y.used], conds });
       }
     }
     return out;
   }
 
-  /** Pieces for an interpolation: the value it names when the file sets it, else a placeholder. */
-  private interpPieces(part: TfInterp, sub?: { outer: Range; depth: number; visiting: ReadonlySet<string> }): TemplatePiece[] {
-    const outer = sub?.outer ?? this.range(part.s, part.e);
-    const resolved = part.ref && !part.directive ? this.resolve(part.ref, outer, (sub?.depth ?? 0) + 1, sub?.visiting ?? new Set()) : undefined;
-    return resolved ?? [{ kind: 'placeholder', text: part.written, range: outer }];
-  }
-
-  /** The pieces of `var.x` / `local.x`, or undefined when the file does not set it to a string or number. */
-  private resolve(ref: TfTraversal, outer: Range, depth: number, visiting: ReadonlySet<string>): TemplatePiece[] | undefined {
-    const name = `${ref.root}.${ref.name}`;
-    if (depth > MAX_SUBSTITUTION_DEPTH || visiting.has(name)) return undefined;
-    const value = (ref.root === 'var' ? this.vars : this.locals).get(ref.name);
-    if (!value) return undefined;
-    const next = new Set(visiting).add(name);
-    if (value.t === 'str') {
-      const pieces = this.stringPieces(value.str, { outer, from: { name, range: this.range(value.str.cs, value.str.ce) }, depth, visiting: next });
-      if (pieces.reduce((n, p) => n + p.text.length, 0) > MAX_ASSEMBLED) return undefined;
-      this.substituted.push(value.str);
-      return pieces;
-    }
-    if (value.t === 'num') {
-      return [{ kind: 'substituted', text: this.text.slice(value.s, value.e), range: outer, at: (o) => this.pos(value.s + o), from: { name, range: this.range(value.s, value.e) } }];
-    }
-    if (value.t === 'ref') return this.resolve(value.ref, outer, depth + 1, next);
-    return undefined;
-  }
-
-  /** Builds pieces for a value, runs `use` on them, and returns the strings substituted on the way. */
-  private withPieces<T>(v: TfValue, use: (pieces: TemplatePiece[]) => T): { out?: T; substituted: TfString[] } {
-    this.substituted = [];
-    try {
-      const pieces = this.valuePieces(v);
-      return { out: pieces ? use(pieces) : undefined, substituted: this.substituted };
-    } catch {
-      return { substituted: [] };
-    } finally {
-      this.substituted = [];
+  /** Appends alternatives to `out`, at most {@link MAX_ALTERNATIVES} in all. */
+  private append(out: Alternative[], more: readonly Alternative[]): void {
+    for (const a of more) {
+      if (out.length >= MAX_ALTERNATIVES) {
+        this.capped = true;
+        return;
+      }
+      out.push(a);
     }
   }
 
@@ -468,66 +693,177 @@ class ModelReader {
     return v.t === 'str' ? this.range(v.str.cs, v.str.ce) : this.range(v.s, v.e);
   }
 
-  private consume(v: TfValue, substituted: readonly TfString[]): void {
+  private consume(v: TfValue, alts: readonly Alternative[] | undefined): void {
     if (v.t === 'str') this.consumed.add(v.str);
-    for (const s of substituted) this.consumed.add(s);
+    for (const a of alts ?? []) for (const s of a.used) this.consumed.add(s);
+  }
+
+  /** The note of a value with more alternatives than are judged. */
+  private capNote(e: TfEntry, v: TfValue): void {
+    this.note(v, `${quoteExpression(this.text.slice(v.s, v.e))} has more than ${MAX_ALTERNATIVES} alternatives: only the first ${MAX_ALTERNATIVES} are judged`, e);
   }
 
   // ---- constructs ---------------------------------------------------------------------------
 
-  /** An image attribute: a SageMaker model's (`model`: every image family, and a note when nothing can be read) or any image key. */
+  /**
+   * An image attribute: a SageMaker model's (`model`: every image family, and a note when nothing
+   * can be read) or any image key. A value that chooses (`var.gpu ? "…" : "…"`, `local.images[var.kind]`)
+   * is judged in each of its alternatives.
+   */
   private image(e: TfEntry, mode: 'model' | 'key'): void {
     const v = e.value;
-    if (v.t !== 'str' && v.t !== 'ref') {
+    const alts = v.t === 'str' || v.t === 'ref' || (v.t === 'other' && v.choice) ? this.valueAlts(v) : undefined;
+    const capped = this.capped;
+    this.consume(v, alts);
+    if (!alts) {
       const written = this.text.slice(v.s, v.e);
       if (mode === 'model' && v.t === 'other' && written.trim() !== 'null' && !PREBUILT_TRAVERSAL.test(written)) this.note(v, `${quoteExpression(written)} could not be resolved in this file: the image cannot be judged`, e);
       return;
     }
-    const { out: scan, substituted } = this.withPieces(v, (pieces) => ({ pieces, scan: this.scanPieces(pieces, this.anchorOf(v), 'whole') }));
-    this.consume(v, substituted);
-    if (!scan) return;
-    const images = scan.scan.images.filter((i) => mode === 'model' || i.image.family !== 'base' || i.image.tag !== undefined);
-    this.add(e, { images, dlamis: scan.scan.dlamis, notes: scan.scan.notes });
-    if (mode === 'model' && images.length === 0 && scan.scan.dlamis.length === 0 && scan.scan.notes.length === 0) {
-      const unresolved = scan.pieces.filter((p) => p.kind === 'placeholder' && !PREBUILT_TRAVERSAL.test(p.text));
-      if (unresolved.length) this.note(v, `${[...new Set(unresolved.map((p) => `'${p.text}'`))].join(', ')} could not be resolved in this file: the image cannot be judged`, e);
+    if (capped) this.capNote(e, v);
+    const unresolved = new Set<string>();
+    for (const alt of alts) {
+      const scan = this.scanPieces(alt.pieces, this.anchorOf(v), 'whole');
+      const images = scan.images.filter((i) => mode === 'model' || i.image.family !== 'base' || i.image.tag !== undefined);
+      this.add(e, { images, dlamis: scan.dlamis, notes: scan.notes });
+      if (mode === 'model' && images.length === 0 && scan.dlamis.length === 0 && scan.notes.length === 0) {
+        for (const p of alt.pieces) if (p.kind === 'placeholder' && !PREBUILT_TRAVERSAL.test(p.text)) unresolved.add(`'${p.text}'`);
+      }
     }
+    if (unresolved.size) this.note(v, `${[...unresolved].join(', ')} could not be resolved in this file: the image cannot be judged`, e);
   }
 
   /**
-   * `data "aws_sagemaker_prebuilt_ecr_image"`: `repository_name` and `image_tag` together. When
-   * either cannot be resolved in the file (a conditional, a map lookup, a variable without a
-   * default) and no DLC image could be read, a note names what was not resolved.
+   * `data "aws_sagemaker_prebuilt_ecr_image"`: `repository_name` and `image_tag` together. Each
+   * alternative of the tag is reported once, with a repository alternative that makes it a DLC
+   * image: one taken under the same conditions (`var.pt != null ? "huggingface-pytorch-…" : …`
+   * pairs with `var.pt != null ? local.pytorch_tags[…] : …`), preferring a repository that
+   * publishes the tag (placeholders matching anything), then the first. When nothing can be read
+   * and either value cannot be resolved in the file, a note names what was not resolved.
    */
   private prebuilt(e: TfEntry): void {
     for (const o of objectsOf(e.value)) {
       const repo = o.entries.find((x) => x.key === 'repository_name');
       const tag = o.entries.find((x) => x.key === 'image_tag');
       if (!repo || !tag) continue;
-      this.substituted = [];
-      this.budget = 0;
-      let found: TemplateScan | undefined;
-      let substituted: TfString[] = [];
+      const repoAlts = this.valueAlts(repo.value);
+      const repoCapped = this.capped;
+      const tagAlts = this.valueAlts(tag.value);
+      const tagCapped = this.capped;
       const unresolved: string[] = [];
-      try {
-        const repoPieces = this.valuePieces(repo.value);
-        const tagPieces = repoPieces ? this.valuePieces(tag.value) : undefined;
-        for (const [entry, pieces] of [[repo, repoPieces], [tag, tagPieces]] as const) {
-          if (!pieces) unresolved.push(`${entry.key} = ${quoteExpression(this.text.slice(entry.value.s, entry.value.e))}`);
-          else for (const p of pieces) if (p.kind === 'placeholder') unresolved.push(`'${p.text}'`);
-        }
-        // notes point at the tag as written (the placeholders of the registry and the colon map there too)
-        if (repoPieces && tagPieces) found = recognizeRepositoryAndTag(repoPieces, tagPieces, this.anchorOf(tag.value), this.textAt, this.catalog);
-        substituted = this.substituted;
-      } catch {
-        // a value too large to assemble: nothing to judge
-      } finally {
-        this.substituted = [];
+      for (const [entry, alts] of [[repo, repoAlts], [tag, tagAlts]] as const) {
+        if (!alts) unresolved.push(`${entry.key} = ${quoteExpression(this.text.slice(entry.value.s, entry.value.e))}`);
+        else for (const a of alts) for (const p of a.pieces) if (p.kind === 'placeholder') unresolved.push(`'${p.text}'`);
       }
-      this.consume(repo.value, substituted);
-      this.consume(tag.value, []);
-      if (found?.images.length) this.add(tag, found, repo);
+      const found: TemplateScan = { images: [], dlamis: [], notes: [] };
+      try {
+        for (const t of tagAlts && repoAlts ? tagAlts : []) {
+          const candidates: TemplateScan[] = [];
+          for (const r of repoAlts!) {
+            if (!merged(r.conds, t.conds)) continue;
+            // notes point at the tag as written (the placeholders of the registry and the colon map there too)
+            const scan = recognizeRepositoryAndTag(r.pieces, t.pieces, this.anchorOf(tag.value), this.textAt, this.catalog);
+            if (scan.images.length) candidates.push(scan);
+          }
+          const best = candidates.length > 1 ? this.bestPairing(candidates, t.pieces) : candidates[0];
+          if (best) {
+            found.images.push(...best.images);
+            // a note is about the tag (the registry and the colon are not written): it lies where the image does
+            found.notes.push(...best.notes.map((n) => (best.images.length === 1 ? { ...n, range: best.images[0].range } : n)));
+          }
+        }
+      } catch {
+        // a value that cannot be recognised: what was found stays
+      }
+      this.consume(repo.value, repoAlts);
+      this.consume(tag.value, tagAlts);
+      if (repoCapped) this.capNote(repo, repo.value);
+      if (tagCapped) this.capNote(tag, tag.value);
+      if (found.images.length) this.add(tag, found, repo);
       else if (unresolved.length) this.note(tag.value, `${[...new Set(unresolved)].join(', ')} could not be resolved in this file: the prebuilt image cannot be judged`, tag);
+    }
+  }
+
+  /**
+   * Of the repository alternatives that make a tag a DLC image, the first whose repository
+   * publishes the tag (exactly, or with each placeholder of the tag matching any text), else the first.
+   */
+  private bestPairing(candidates: readonly TemplateScan[], tag: readonly TemplatePiece[]): TemplateScan {
+    if (tag.filter((p) => p.kind === 'placeholder').length > 4) return candidates[0];
+    const pattern = new RegExp(`^${tag.map((p) => (p.kind === 'placeholder' ? '.*' : p.text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))).join('')}$`);
+    const publishes = (scan: TemplateScan) => {
+      const image = scan.images[0].image;
+      if (image.published) return true;
+      return this.catalog.images?.repository(image.repository.text)?.tags.some((t) => pattern.test(t)) ?? false;
+    };
+    return candidates.find(publishes) ?? candidates[0];
+  }
+
+  /**
+   * `module "<name>" { source = "…sagemaker-huggingface…" }` (or a module given the SDK's argument
+   * names `transformers_version` and `pytorch_version`/`tensorflow_version`): the module that deploys a
+   * Hugging Face model to a SageMaker endpoint, read as the SDK's `HuggingFaceModel` (an
+   * {@link SdkFrameworkReference}, job `inference`): `transformers_version`, `pytorch_version` /
+   * `tensorflow_version` and `instance_type`, each with the range of its literal (in a variable
+   * default or local when it came from one, named in `resolvedFrom` where it is defined). A version
+   * argument that cannot be read as one value gets a note. `call` is `module.<name>`, `callRange`
+   * the block's label.
+   */
+  private huggingFaceModule(e: TfEntry): void {
+    for (const o of objectsOf(e.value)) {
+      const arg = (key: string) => o.entries.find((x) => x.key === key);
+      const source = plainText(arg('source')?.value);
+      // by its source, or (a local copy, `source = "../../"`) by the SDK's argument names
+      const bySource = source !== undefined && HF_MODULE_SOURCE.test(source);
+      const byArguments = arg('transformers_version') !== undefined && (arg('pytorch_version') !== undefined || arg('tensorflow_version') !== undefined);
+      if (!(bySource || byArguments) || !e.keyRange) continue;
+      const callRange = this.range(e.keyRange.s, e.keyRange.e);
+      const label = this.textAt(callRange);
+      const call = `module.${label}`;
+      const hops: string[] = [];
+      const read = (key: string, noted: boolean): Located | undefined => {
+        const entry = arg(key);
+        if (!entry) return undefined;
+        const v = entry.value;
+        const written = this.text.slice(v.s, v.e);
+        if (v.t === 'other' && !v.choice && written.trim() === 'null') return undefined;
+        this.hops = [];
+        const alts = this.valueAlts(v);
+        const used = this.hops;
+        this.hops = undefined;
+        this.consume(v, alts);
+        const located = alts?.length === 1 ? this.locatedOf(alts[0]) : undefined;
+        if (located) {
+          hops.push(...used.reverse());
+          this.statementOf(located.range);
+          this.statementSpans.push(entry.stmt);
+          return located;
+        }
+        if (!noted) return undefined;
+        const placeholders = alts?.length === 1 ? [...new Set(alts[0].pieces.filter((p) => p.kind === 'placeholder').map((p) => `'${p.text}'`))] : [];
+        const what = placeholders.length ? placeholders.join(', ') : quoteExpression(written);
+        this.note(v, `${what} could not be resolved in this file: ${key} of ${call} is not judged`, entry);
+        return undefined;
+      };
+      const sdk: SdkFrameworkReference['sdk'] = { call, callRange, job: 'inference', framework: 'huggingface' };
+      const transformers = read('transformers_version', true);
+      const pytorch = read('pytorch_version', true);
+      const tensorflow = read('tensorflow_version', true);
+      const instanceType = read('instance_type', false);
+      if (transformers) sdk.transformersVersion = transformers;
+      if (pytorch) sdk.baseFrameworkVersion = { ...pytorch, framework: 'pytorch' };
+      else if (tensorflow) sdk.baseFrameworkVersion = { ...tensorflow, framework: 'tensorflow' };
+      if (instanceType) sdk.instanceType = instanceType;
+      const resolvedFrom: Array<{ name: string; range: Range }> = [];
+      for (const name of hops) {
+        const at = this.definedAt.get(name);
+        const range = at && this.range(at.s, at.e);
+        if (range && !resolvedFrom.some((f) => f.name === this.textAt(range))) resolvedFrom.push({ name: this.textAt(range), range });
+      }
+      if (resolvedFrom.length) sdk.resolvedFrom = resolvedFrom;
+      const subject = sdk.baseFrameworkVersion ? `huggingface-${sdk.baseFrameworkVersion.framework}` : 'huggingface';
+      this.result.references.push({ kind: 'sdk-framework', subject, version: sdk.baseFrameworkVersion?.text ?? '', text: label, range: callRange, sdk });
+      this.statementSpans.push(e.stmt);
     }
   }
 
@@ -555,12 +891,13 @@ class ModelReader {
     else if (v.t === 'list') for (const x of v.items) this.consumeAll(x);
   }
 
-  /** A value that is one DLAMI name, filter or SSM path as a whole (images are not looked for). */
+  /** A value that is one DLAMI name, filter or SSM path as a whole (images are not looked for), in each of its alternatives. */
   private dlamiWhole(e: TfEntry, v: TfValue): void {
-    if (v.t !== 'str' && v.t !== 'ref') return;
-    const { out, substituted } = this.withPieces(v, (pieces) => this.scanDlami(pieces, this.anchorOf(v)));
-    this.consume(v, substituted);
-    if (out) this.add(e, out);
+    if (v.t !== 'str' && v.t !== 'ref' && !(v.t === 'other' && v.choice)) return;
+    const alts = this.valueAlts(v);
+    if (this.capped) this.capNote(e, v);
+    this.consume(v, alts);
+    for (const alt of alts ?? []) this.add(e, this.scanDlami(alt.pieces, this.anchorOf(v)));
   }
 
   /**
@@ -618,22 +955,30 @@ class ModelReader {
     this.add(e, this.scanDlami(pieces, this.range(v.str.cs, v.str.ce)));
   }
 
-  /** An Elastic Inference accelerator type (`ml.eia…`) written as one string, here or in a variable/local. */
+  /** An Elastic Inference accelerator type (`ml.eia…`) written as one string, here or in a variable/local (each alternative of a choice). */
   private accelerator(e: TfEntry, v: TfValue): void {
-    const { out, substituted } = this.withPieces(v, (pieces) => pieces);
+    const alts = this.valueAlts(v);
     if (v.t === 'str') this.consumed.add(v.str);
-    if (!out || out.length !== 1 || !out[0].at) return;
-    const p = out[0];
+    for (const alt of alts ?? []) {
+      const located = this.locatedOf(alt);
+      if (!located || !/^ml\.eia/i.test(located.text)) continue;
+      const ref: AcceleratorReference = { kind: 'accelerator', subject: located.text, version: '', text: located.text, range: located.range };
+      this.result.references.push(ref);
+      this.statementOf(located.range);
+      this.statementSpans.push(e.stmt);
+      for (const s of alt.used) this.consumed.add(s);
+    }
+  }
+
+  /** The value of an alternative written as one piece, one for one (no escapes), without its surrounding blanks; undefined otherwise. */
+  private locatedOf(alt: Alternative): Located | undefined {
+    const [p, ...rest] = alt.pieces;
+    if (!p || rest.length || p.kind === 'placeholder' || !p.at) return undefined;
     const lead = p.text.length - p.text.trimStart().length;
     const value = p.text.trim();
-    if (!/^ml\.eia/i.test(value)) return;
-    const range = { start: p.at!(lead), end: p.at!(lead + value.length) };
-    const text = this.textAt(range);
-    const ref: AcceleratorReference = { kind: 'accelerator', subject: text, version: '', text, range };
-    this.result.references.push(ref);
-    this.statementOf(range);
-    this.statementSpans.push(e.stmt);
-    for (const s of substituted) this.consumed.add(s);
+    if (value === '') return undefined;
+    const range = { start: p.at(lead), end: p.at(lead + value.length) };
+    return { text: this.textAt(range), range };
   }
 
   private note(v: TfValue, message: string, e: TfEntry): void {
@@ -673,18 +1018,17 @@ class ModelReader {
    * swept on its own), then the others; then the raw text of syntax errors.
    */
   private sweep(): void {
-    const hasRef = (s: TfString) => s.parts.some((p) => p.kind === 'interp' && p.ref !== undefined);
+    const hasRef = (s: TfString) => s.parts.some((p) => p.kind === 'interp' && (p.ref !== undefined || p.value !== undefined));
     const order = [...this.model.strings.filter(hasRef), ...this.model.strings.filter((s) => !hasRef(s))];
     for (const str of order) {
       if (this.consumed.has(str)) continue;
-      const v: TfValue = { t: 'str', s: str.s, e: str.e, str };
-      const { out, substituted } = this.withPieces(v, (pieces) => this.scanPieces(pieces, this.range(str.cs, str.ce), 'find'));
-      if (!out) continue;
-      const images = out.images.filter((i) => i.image.family !== 'base');
-      if (images.length || out.dlamis.length || out.notes.length) {
-        this.consumed.add(str);
-        for (const s of substituted) this.consumed.add(s);
-        this.add(undefined, { images, dlamis: out.dlamis, notes: out.notes });
+      for (const alt of this.valueAlts({ t: 'str', s: str.s, e: str.e, str }) ?? []) {
+        const out = this.scanPieces(alt.pieces, this.range(str.cs, str.ce), 'find');
+        const images = out.images.filter((i) => i.image.family !== 'base');
+        if (images.length || out.dlamis.length || out.notes.length) {
+          for (const s of alt.used) this.consumed.add(s);
+          this.add(undefined, { images, dlamis: out.dlamis, notes: out.notes });
+        }
       }
     }
     for (const span of this.model.rawSpans) {
@@ -780,6 +1124,8 @@ const STRING_NODES = new Set(['string_lit', 'quoted_template', 'heredoc_template
 class HclModelBuilder {
   private readonly strings = new Map<number, TfString>();
   private readonly allEntries: TfEntry[] = [];
+  /** Conditionals made by re-reading a left-nested conditional (see `choiceOf`). */
+  private readonly reassociated = new WeakSet<TfValue>();
 
   constructor(private readonly text: string, private readonly index: TextIndex) {}
 
@@ -847,8 +1193,12 @@ class HclModelBuilder {
     return this.index.positionAt(Math.min(Math.max(o, 0), this.text.length));
   }
 
-  /** The model string of a string node (memoised by offset), or undefined when it has no quote or heredoc start. */
-  private stringOf(node: SyntaxNode): TfString | undefined {
+  /**
+   * The model string of a string node (memoised by offset), or undefined when it has no quote or
+   * heredoc start. `depth` counts the expressions and strings it is nested in (interpolations hold
+   * expressions, which hold strings).
+   */
+  private stringOf(node: SyntaxNode, depth = 0): TfString | undefined {
     const known = this.strings.get(node.startIndex);
     if (known) return known;
     const kids = node.children;
@@ -877,7 +1227,7 @@ class HclModelBuilder {
     for (const k of interps) {
       if (k.startIndex < at || k.endIndex > ce) continue;
       parts.push(...decodeTemplateText(this.text, at, k.startIndex, quoted));
-      parts.push(this.interp(k));
+      parts.push(this.interp(k, depth + 1));
       at = k.endIndex;
     }
     parts.push(...decodeTemplateText(this.text, at, ce, quoted));
@@ -886,12 +1236,14 @@ class HclModelBuilder {
     return str;
   }
 
-  private interp(k: SyntaxNode): TfInterp {
+  private interp(k: SyntaxNode, depth: number): TfInterp {
     const written = this.text.slice(k.startIndex, k.endIndex);
     const directive = k.type === 'template_directive';
     const expr = directive ? undefined : named(k).find((c) => c.type === 'expression');
     const ref = expr ? traversalOf(named(expr), this.text) : undefined;
-    return { kind: 'interp', s: k.startIndex, e: k.endIndex, written, directive, ...(ref ? { ref } : {}) };
+    const value = expr && !ref ? this.expression(expr, depth + 1) : undefined;
+    const chooses = value?.t === 'other' && value.choice !== undefined;
+    return { kind: 'interp', s: k.startIndex, e: k.endIndex, written, directive, ...(ref ? { ref } : {}), ...(chooses ? { value } : {}) };
   }
 
   /** The entries of a body (or of the file, or of the attributes and blocks recovered inside a syntax error). */
@@ -915,7 +1267,7 @@ class HclModelBuilder {
     const name = kids.find((c) => c.type === 'identifier');
     const expr = kids.find((c) => c.type === 'expression');
     if (!name || !expr) return undefined;
-    const e: TfEntry = { key: this.slice(name), value: this.expression(expr, depth + 1), s: node.startIndex, e: node.endIndex, stmt: { s: node.startIndex, e: node.endIndex } };
+    const e: TfEntry = { key: this.slice(name), keyRange: { s: name.startIndex, e: name.endIndex }, value: this.expression(expr, depth + 1), s: node.startIndex, e: node.endIndex, stmt: { s: node.startIndex, e: node.endIndex } };
     this.allEntries.push(e);
     return e;
   }
@@ -924,22 +1276,23 @@ class HclModelBuilder {
     const kids = named(node);
     const type = kids[0];
     if (!type || type.type !== 'identifier') return undefined;
-    const labels: string[] = [];
+    const labels: Array<{ key: string; keyRange: { s: number; e: number } }> = [];
     let bodyNode: SyntaxNode | undefined;
     let headerEnd = node.endIndex;
     for (const k of kids.slice(1)) {
       if (k.type === 'block_start') headerEnd = k.endIndex;
       else if (k.type === 'body') bodyNode = k;
-      else if (headerEnd === node.endIndex && k.type === 'identifier') labels.push(this.slice(k));
+      else if (headerEnd === node.endIndex && k.type === 'identifier') labels.push({ key: this.slice(k), keyRange: { s: k.startIndex, e: k.endIndex } });
       else if (headerEnd === node.endIndex && k.type === 'string_lit') {
-        const s = this.stringOf(k);
-        labels.push(s ? s.parts.map((p) => (p.kind === 'run' ? p.text : p.written)).join('') : this.slice(k));
+        const s = this.stringOf(k, depth);
+        const key = s ? s.parts.map((p) => (p.kind === 'run' ? p.text : p.written)).join('') : this.slice(k);
+        labels.push({ key, keyRange: s ? { s: s.cs, e: s.ce } : { s: k.startIndex, e: k.endIndex } });
       }
     }
     const stmt = { s: node.startIndex, e: headerEnd };
     let value: TfValue = { t: 'obj', s: node.startIndex, e: node.endIndex, entries: bodyNode ? this.body(bodyNode, depth + 1) : [] };
-    for (const label of labels.reverse()) value = { t: 'obj', s: node.startIndex, e: node.endIndex, entries: [{ key: label, value, s: node.startIndex, e: node.endIndex, stmt }] };
-    const e: TfEntry = { key: this.slice(type), value, s: node.startIndex, e: node.endIndex, stmt };
+    for (const label of labels.reverse()) value = { t: 'obj', s: node.startIndex, e: node.endIndex, entries: [{ ...label, value, s: node.startIndex, e: node.endIndex, stmt }] };
+    const e: TfEntry = { key: this.slice(type), keyRange: { s: type.startIndex, e: type.endIndex }, value, s: node.startIndex, e: node.endIndex, stmt };
     this.allEntries.push(e);
     return e;
   }
@@ -958,10 +1311,12 @@ class HclModelBuilder {
     if (ref) return { t: 'ref', s, e, ref, written: this.slice(node) };
     if (kids.length === 1) {
       const k = kids[0];
+      // a parenthesised expression reads as what it holds
+      if (k.type === 'expression') return this.expression(k, depth + 1);
       if (k.type === 'literal_value' || k.type === 'template_expr') {
         const inner = named(k)[0];
         if (inner && STRING_NODES.has(inner.type)) {
-          const str = this.stringOf(inner);
+          const str = this.stringOf(inner, depth);
           if (str) return { t: 'str', s, e, str };
         }
         if (inner?.type === 'numeric_lit') return { t: 'num', s: inner.startIndex, e: inner.endIndex };
@@ -982,7 +1337,50 @@ class HclModelBuilder {
         }
       }
     }
-    return { t: 'other', s, e, inner: this.inner(node, depth + 1) };
+    const inner = this.inner(node, depth + 1);
+    const choice = this.choiceOf(kids, inner);
+    return { t: 'other', s, e, inner, ...(choice ? { choice } : {}) };
+  }
+
+  /**
+   * The choice an expression makes (its named children `kids`, the values read inside it `inner`):
+   * a conditional, `lookup(map, key[, fallback])`, `var.m[key]` / `local.m[key]`, `local.m.k`.
+   */
+  private choiceOf(kids: readonly SyntaxNode[], inner: readonly TfValue[]): TfChoice | undefined {
+    const k = kids[0];
+    if (kids.length === 1 && k.type === 'conditional' && inner.length === 3) {
+      const condition = named(k).find((c) => c.type === 'expression');
+      if (!condition) return undefined;
+      const [test, then, otherwise] = inner;
+      // the grammar reads `a ? b : c ? d : e` as `(a ? b : c) ? d : e`; HCL means `a ? b : (c ? d : e)`
+      const nested = named(condition);
+      if (nested.length === 1 && nested[0].type === 'conditional' && test.t === 'other' && test.choice?.kind === 'conditional') return this.rightNested(test.choice, then, otherwise);
+      return { kind: 'conditional', condition: conditionText(this.slice(condition)), then, else: otherwise };
+    }
+    if (kids.length === 1 && k.type === 'function_call' && (inner.length === 2 || inner.length === 3)) {
+      const fn = named(k).find((c) => c.type === 'identifier');
+      if (!fn || this.slice(fn) !== 'lookup') return undefined;
+      return { kind: 'index', collection: inner[0], key: inner[1], ...(inner[2] ? { fallback: inner[2] } : {}) };
+    }
+    const ref = kids.length === 3 ? traversalOf(kids.slice(0, 2), this.text) : undefined;
+    if (!ref) return undefined;
+    const collection: TfValue = { t: 'ref', s: kids[0].startIndex, e: kids[1].endIndex, ref, written: this.text.slice(kids[0].startIndex, kids[1].endIndex) };
+    const last = kids[2];
+    if (last.type === 'index' && named(last)[0]?.type === 'new_index' && inner.length === 1) return { kind: 'index', collection, key: inner[0] };
+    const attr = last.type === 'get_attr' ? named(last).find((c) => c.type === 'identifier') : undefined;
+    return attr ? { kind: 'index', collection, keyText: this.slice(attr) } : undefined;
+  }
+
+  /** `left` with its last condition `c` replaced by `c ? then : otherwise` (see `choiceOf`). */
+  private rightNested(left: Extract<TfChoice, { kind: 'conditional' }>, then: TfValue, otherwise: TfValue): TfChoice {
+    const tail = left.else;
+    const e = otherwise.e;
+    const last: TfValue =
+      tail.t === 'other' && tail.choice?.kind === 'conditional' && this.reassociated.has(tail)
+        ? { ...tail, e, inner: [...tail.inner, then, otherwise], choice: this.rightNested(tail.choice, then, otherwise) }
+        : { t: 'other', s: tail.s, e, inner: [tail, then, otherwise], choice: { kind: 'conditional', condition: conditionText(this.text.slice(tail.s, tail.e)), then, else: otherwise } };
+    this.reassociated.add(last);
+    return { ...left, else: last };
   }
 
   private objectElement(node: SyntaxNode, depth: number): TfEntry | undefined {
@@ -990,8 +1388,10 @@ class HclModelBuilder {
     if (exprs.length < 2) return undefined;
     const keyValue = this.expression(exprs[0], depth + 1);
     const bare = named(exprs[0]);
-    const key = bare.length === 1 && bare[0].type === 'variable_expr' ? this.slice(bare[0]) : (plainText(keyValue) ?? '');
-    const e: TfEntry = { key, value: this.expression(exprs[1], depth + 1), s: node.startIndex, e: node.endIndex, stmt: { s: node.startIndex, e: node.endIndex } };
+    const isName = bare.length === 1 && bare[0].type === 'variable_expr';
+    const key = isName ? this.slice(bare[0]) : (plainText(keyValue) ?? '');
+    const keyRange = isName ? { s: bare[0].startIndex, e: bare[0].endIndex } : keyValue.t === 'str' ? { s: keyValue.str.cs, e: keyValue.str.ce } : undefined;
+    const e: TfEntry = { key, ...(keyRange ? { keyRange } : {}), value: this.expression(exprs[1], depth + 1), s: node.startIndex, e: node.endIndex, stmt: { s: node.startIndex, e: node.endIndex } };
     this.allEntries.push(e);
     return e;
   }
@@ -1006,6 +1406,11 @@ class HclModelBuilder {
     }
     return out;
   }
+}
+
+/** A condition as written, blanks collapsed: conditionals with the same text choose together. */
+function conditionText(written: string): string {
+  return written.replace(/\s+/g, ' ').trim();
 }
 
 /** The named children of a node, comments left out (one call: each node object costs a crossing into the parser). */
@@ -1055,8 +1460,9 @@ function subtract(spans: ReadonlyArray<{ s: number; e: number }>, covered: Reado
 
 /**
  * Scans a Terraform or Packer file in HCL syntax (`*.tf`, `*.tfvars`, `*.pkr.hcl`) for container
- * images, DLAMI names and filters, SSM parameter paths and Elastic Inference accelerators (see the
- * module comment; references.md "Terraform / HCL").
+ * images, DLAMI names and filters, SSM parameter paths, Elastic Inference accelerators and the
+ * versions given to the SageMaker Hugging Face module (see the module comment; references.md
+ * "Terraform / HCL").
  * Synchronous: the Terraform/HCL grammar must have been loaded with `initParsers()` before;
  * otherwise the result holds one note, {@link TERRAFORM_PARSER_NOT_LOADED}, and no references.
  * @param text the whole file (a BOM and any line endings are accepted)

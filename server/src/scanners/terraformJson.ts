@@ -4,7 +4,8 @@
  * still yields the tree it could build) into the same model as the HCL scanner
  * (`terraform.ts`), which finds the same things with the same semantics: JSON syntax writes a block
  * `resource "aws_sagemaker_model" "m" { … }` as `{"resource": {"aws_sagemaker_model": {"m": {…}}}}`
- * and repeated blocks as arrays of objects.
+ * and repeated blocks as arrays of objects. Expressions that choose (conditionals, map lookups) are
+ * written inside `"${…}"` strings in this syntax and are not parsed: they stay placeholders.
  *
  * Strings are Terraform templates here too: after the JSON escapes are decoded (each decoded
  * character keeps the offsets of what is written), `${…}` interpolations and `%{…}` directives
@@ -245,7 +246,8 @@ class JsonModelBuilder {
           const [k, v] = p.children ?? [];
           if (!k || !v || typeof k.value !== 'string') continue;
           const pe = p.offset + p.length;
-          const entry: TfEntry = { key: k.value, value: this.value(v, depth + 1), s: p.offset, e: pe, stmt: { s: p.offset, e: pe } };
+          const keyRange = { s: Math.min(k.offset + 1, k.offset + k.length), e: Math.max(k.offset + 1, k.offset + k.length - 1) };
+          const entry: TfEntry = { key: k.value, keyRange, value: this.value(v, depth + 1), s: p.offset, e: pe, stmt: { s: p.offset, e: pe } };
           this.allEntries.push(entry);
           entries.push(entry);
         }
@@ -259,7 +261,8 @@ class JsonModelBuilder {
 
 /**
  * Scans a Terraform file in JSON syntax (`*.tf.json`, `*.tfvars.json`) for container images,
- * DLAMI names and filters, SSM parameter paths and Elastic Inference accelerators, with the
+ * DLAMI names and filters, SSM parameter paths, Elastic Inference accelerators and the SageMaker
+ * Hugging Face module's versions, with the
  * semantics of `scanTerraform` (references.md "Terraform / HCL").
  * @param text the whole file (a BOM is accepted)
  * @param catalog recognises DLC images and DLAMI families

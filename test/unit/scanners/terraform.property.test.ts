@@ -5,7 +5,7 @@ import { before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { loadBundledCatalog } from '../../../server/src/catalog/load';
 import type { Range, Reference, ScanResult } from '../../../server/src/model';
-import { scanTerraform } from '../../../server/src/scanners/terraform';
+import { MAX_ALTERNATIVES, scanTerraform } from '../../../server/src/scanners/terraform';
 import { scanTerraformJson } from '../../../server/src/scanners/terraformJson';
 import { initParsers } from '../../../server/src/scanners/treeSitter';
 import { TextIndex } from '../../../server/src/text';
@@ -34,6 +34,12 @@ function check(text: string, result: ScanResult): void {
   const slice = (r: Range) => text.slice(index.offsetAt(r.start), index.offsetAt(r.end));
   const plain: Reference[] = [];
   for (const ref of result.references) {
+    if (ref.kind === 'sdk-framework') {
+      // a module is called as `module.<label>`, its label written at callRange
+      assert.equal(ref.sdk.call, `module.${slice(ref.sdk.callRange)}`);
+      plain.push({ ...ref, sdk: { ...ref.sdk, call: slice(ref.sdk.callRange) } });
+      continue;
+    }
     if (!DECODED.test(slice(ref.range))) {
       plain.push(ref);
       continue;
@@ -79,6 +85,10 @@ const hclish = fc
         'name_regex = "^Deep Learning AMI GPU PyTorch 2\\\\.0\\\\.1 .*"', 'accelerator_type = "ml.eia2.medium"', 'production_variants {',
         'data "aws_sagemaker_prebuilt_ecr_image" "p" {', 'repository_name = "pytorch-inference"', 'image_tag = ', 'jsonencode(', ')',
         '\u0000', '\uFEFF', 'é', '😀', '/aws/service/deeplearning/ami/x86_64/oss-nvidia-driver-gpu-pytorch-2.1-ubuntu-20.04/latest/ami-id',
+        ' ? ', ' : ', 'var.gpu', 'null', '(', 'local.m[local.k]', 'var.m["gpu"]', 'local.m.gpu', 'lookup(local.m, var.k, ', 'm = {', 'gpu = "', '"1.9.1-gpu" = ',
+        'repository_name = local.repo', 'repo = var.pt != null ? "huggingface-pytorch-inference" : "huggingface-tensorflow-inference"',
+        '"1.9.1-transformers${var.tv}-gpu-py38-cu111-ubuntu20.04"', 'module "hf" {', 'source = "philschmid/sagemaker-huggingface/aws"',
+        'pytorch_version = ', 'tensorflow_version = "2.5.1"', 'transformers_version = "4.12.3"', 'instance_type = local.it', '"1.9.1"',
       ),
       fc.string({ maxLength: 8 }),
     ),
@@ -184,6 +194,40 @@ describe('Terraform scanner: properties', () => {
         assert.equal(ref.image.substitutedFrom?.variable, `var.${name}`);
       }),
       { numRuns: RUNS },
+    );
+  });
+});
+
+describe('Terraform scanner: properties of values that choose', () => {
+  before(async () => {
+    await initParsers(['terraform']);
+  });
+
+  it(`reads every element of a map chosen by an unknown key, where it is written, at most ${MAX_ALTERNATIVES}, with a note when there are more`, () => {
+    const shape = fc.record({
+      count: fc.integer({ min: 1, max: MAX_ALTERNATIVES + 8 }),
+      access: fc.constantFrom('index', 'lookup'),
+      via: fc.constantFrom('local', 'var'),
+      pad: fc.constantFrom(' ', '   ', '\t'),
+    });
+    fc.assert(
+      fc.property(shape, ({ count, access, via, pad }) => {
+        const tags = Array.from({ length: count }, (_, i) => `2.1.${i}-gpu-py310-cu118-ubuntu20.04-sagemaker`);
+        const map = `{\n${tags.map((t, i) => `  k${i} =${pad}"${t}"`).join('\n')}\n}`;
+        const def = via === 'local' ? `locals {\n  tags = ${map}\n}\n` : `variable "tags" {\n  default = ${map}\n}\n`;
+        const read = access === 'index' ? `${via}.tags[var.key]` : `lookup(${via}.tags, var.key, null)`;
+        const text = `${def}data "aws_sagemaker_prebuilt_ecr_image" "d" {\n  repository_name = "pytorch-inference"\n  image_tag       = ${read}\n}\n`;
+        const r = scanHcl(text);
+        const judged = Math.min(count, MAX_ALTERNATIVES);
+        assert.equal(r.references.length, judged);
+        const index = new TextIndex(text);
+        r.references.forEach((ref, i) => {
+          assert.equal(ref.text, tags[i]);
+          assert.deepEqual(ref.range.start, index.positionAt(text.indexOf(`"${tags[i]}"`) + 1));
+        });
+        assert.equal(r.notes.length, count > MAX_ALTERNATIVES ? 1 : 0);
+      }),
+      { numRuns: 100 },
     );
   });
 });

@@ -4,10 +4,11 @@ import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { analyzeText } from '../../../server/src/analysis';
 import { loadBundledCatalog } from '../../../server/src/catalog/load';
-import type { AcceleratorReference, DlamiReference, ImageReference, Range, ScanResult } from '../../../server/src/model';
+import type { AcceleratorReference, DlamiReference, Finding, ImageReference, Range, ScanResult, SdkFrameworkReference } from '../../../server/src/model';
 import { parsePolicy } from '../../../server/src/policy/policyFile';
 import type { FileKind } from '../../../server/src/scanners/fileKinds';
-import { scanTerraform } from '../../../server/src/scanners/terraform';
+import { scanPython } from '../../../server/src/scanners/python/sagemakerSdk';
+import { MAX_ALTERNATIVES, scanTerraform } from '../../../server/src/scanners/terraform';
 import { scanTerraformJson } from '../../../server/src/scanners/terraformJson';
 import { initParsers } from '../../../server/src/scanners/treeSitter';
 import { applyEdits, TextIndex } from '../../../server/src/text';
@@ -28,6 +29,16 @@ const lineOf = (text: string, needle: string) => {
 const images = (r: ScanResult) => r.references.filter((x): x is ImageReference => x.kind === 'container-image');
 const dlamis = (r: ScanResult) => r.references.filter((x): x is DlamiReference => x.kind === 'dlami');
 const accelerators = (r: ScanResult) => r.references.filter((x): x is AcceleratorReference => x.kind === 'accelerator');
+const sdkCalls = (r: ScanResult) => r.references.filter((x): x is SdkFrameworkReference => x.kind === 'sdk-framework');
+/** The range of the first `needle` in `text` (after `from`), for comparing with a reference's range. */
+const rangeOf = (text: string, needle: string, from = 0): Range => {
+  const at = text.indexOf(needle, from);
+  assert.ok(at >= 0, `text holds ${needle}`);
+  const idx = new TextIndex(text);
+  return { start: idx.positionAt(at), end: idx.positionAt(at + needle.length) };
+};
+const TERRAFORM_KIND: FileKind = { id: 'terraform', languageIds: [], patterns: [], lineComment: '#', scan: (t, c, _p, o) => scanTerraform(t, c, { mappings: o?.mappings }), includesAreLocal: false };
+const PYTHON_KIND: FileKind = { id: 'python', languageIds: [], patterns: [], lineComment: '#', scan: (t, c) => scanPython(t, c), includesAreLocal: false };
 const onLine = <T extends { range: Range }>(xs: T[], line: number) => xs.filter((x) => x.range.start.line === line);
 
 /** Each fixture scanned once (the parser is loaded by the `before` hook of this file). */
@@ -42,7 +53,7 @@ const scanned = (name: string) => {
 };
 
 before(async () => {
-  await initParsers(['terraform']);
+  await initParsers(['terraform', 'python']);
 });
 
 const INFERENCE_TAG = '2.1.0-gpu-py310-cu118-ubuntu20.04-sagemaker';
@@ -232,7 +243,7 @@ describe('Terraform scanner: a prebuilt image it cannot resolve', () => {
     await initParsers(['terraform']);
   });
 
-  it('names the expressions it cannot resolve (a conditional local, a map lookup) in one note at the tag', () => {
+  it('names what it cannot resolve (a map that is not in the file) in one note at the tag; the conditional repository is read', () => {
     const text = [
       'locals {',
       '  repository_name = var.pytorch_version != null ? "huggingface-pytorch-inference" : "huggingface-tensorflow-inference"',
@@ -248,7 +259,14 @@ describe('Terraform scanner: a prebuilt image it cannot resolve', () => {
     assert.equal(r.notes.length, 1);
     assert.equal(r.notes[0].range.start.line, 5);
     assert.equal(slice(text, r.notes[0].range), 'local.tags[local.image_key]');
-    assert.match(r.notes[0].message, /^'local\.repository_name', image_tag = 'local\.tags\[local\.image_key\]' could not be resolved in this file: the prebuilt image cannot be judged$/);
+    assert.equal(r.notes[0].message, "image_tag = 'local.tags[local.image_key]' could not be resolved in this file: the prebuilt image cannot be judged");
+  });
+
+  it('still names a repository variable without a default', () => {
+    const text = 'data "aws_sagemaker_prebuilt_ecr_image" "d" {\n  repository_name = var.repo\n  image_tag       = var.gpu ? "2.1.0-gpu-py310-cu118-ubuntu20.04-sagemaker" : "2.1.0-cpu-py310-ubuntu20.04-sagemaker"\n}\n';
+    const r = scanTerraform(text, catalog);
+    assert.deepEqual(images(r), []);
+    assert.deepEqual(r.notes.map((n) => [n.message, slice(text, n.range)]), [["'var.repo' could not be resolved in this file: the prebuilt image cannot be judged", slice(text, { start: { line: 2, character: 20 }, end: { line: 2, character: text.split('\n')[2].length } })]]);
   });
 });
 
@@ -494,5 +512,355 @@ describe('Terraform scanner: analysis', () => {
     assert.ok(!analysis.findings.some((f) => f.rule === 'os-end-of-life' && f.range.start.line === modelLine));
     assert.ok(analysis.findings.some((f) => f.rule === 'os-end-of-life' && f.range.start.line === useLine));
     assert.ok(!analysis.findings.some((f) => f.rule === 'unused-suppression'));
+  });
+});
+
+describe('Terraform scanner: values that choose (Hugging Face endpoint module)', () => {
+  const text = fixture('hf-endpoint-module.tf');
+  let result: ScanResult;
+  before(() => {
+    result = scanned('hf-endpoint-module.tf').result;
+  });
+  const MAP_VALUES = {
+    pytorch: ['1.9.1-transformers${var.transformers_version}-gpu-py38-cu111-ubuntu20.04', '1.13.1-transformers${var.transformers_version}-gpu-py39-cu117-ubuntu20.04', '1.13.1-transformers4.26.0-cpu-py39-ubuntu20.04'],
+    tensorflow: ['2.6.3-transformers${var.transformers_version}-gpu-py38-cu112-ubuntu20.04'],
+  };
+
+  it('reports every value of the tag maps once, where it is written, with the repository of its framework', () => {
+    const prebuilt = images(result).filter((i) => !i.image.registry);
+    assert.equal(prebuilt.length, MAP_VALUES.pytorch.length + MAP_VALUES.tensorflow.length);
+    const repoLine = lineOf(text, 'repository_name   = var.pytorch_version');
+    for (const [framework, values] of Object.entries(MAP_VALUES)) {
+      for (const value of values) {
+        const found = prebuilt.filter((i) => i.text === value);
+        assert.equal(found.length, 1, value);
+        const [img] = found;
+        assert.deepEqual(img.range, rangeOf(text, value));
+        assert.equal(img.image.repository.text, `huggingface-${framework}-inference`);
+        assert.equal(img.image.repository.range.start.line, repoLine);
+        assert.equal(slice(text, img.image.repository.range), `huggingface-${framework}-inference`);
+        assert.equal(img.subject, `huggingface-${framework}`);
+      }
+    }
+  });
+
+  it('keeps a transformers version without a default as a placeholder, with a note at that tag naming it', () => {
+    const templated = images(result).filter((i) => i.text.includes('${var.transformers_version}'));
+    assert.equal(templated.length, 3);
+    for (const img of templated) {
+      assert.equal(img.image.published, undefined);
+      assert.equal(img.image.tag?.text, img.text);
+      const notes = result.notes.filter((n) => n.range.start.line === img.range.start.line);
+      assert.deepEqual(notes.map((n) => [n.message, slice(text, n.range)]), [["'${var.transformers_version}' could not be resolved in this file: its tag cannot be judged", img.text]]);
+    }
+    assert.equal(result.notes.length, 3, result.notes.map((n) => n.message).join('\n'));
+  });
+
+  it('judges a map value written in full: published, its version, substituted from the map element', () => {
+    const [img] = images(result).filter((i) => i.text === '1.13.1-transformers4.26.0-cpu-py39-ubuntu20.04');
+    assert.equal(img.image.published, true);
+    assert.equal(img.version, '1.13.1');
+    assert.equal(slice(text, img.image.parts.frameworkVersion!.range), '1.13.1');
+    assert.equal(img.image.parts.frameworkVersion!.range.start.line, lineOf(text, '"1.13.1-cpu" ='));
+    assert.equal(img.image.substitutedFrom?.variable, 'local.pytorch_image_tag["1.13.1-cpu"]');
+    assert.equal(slice(text, img.image.substitutedFrom!.range), img.text);
+  });
+
+  it('judges each branch of a conditional model image where it is written, and reports nothing twice', () => {
+    const line = lineOf(text, 'image = var.use_gpu ?');
+    const branches = onLine(images(result), line);
+    assert.deepEqual(branches.map((i) => [i.version, i.image.tag?.text]), [
+      ['1.13.1', '1.13.1-transformers4.26.0-gpu-py39-cu117-ubuntu20.04'],
+      ['1.9.1', '1.9.1-transformers4.12.3-cpu-py38-ubuntu20.04'],
+    ]);
+    for (const img of branches) assert.equal(slice(text, img.range), img.image.uri);
+    assert.notDeepEqual(branches[0].range, branches[1].range);
+    // a conditional instance type is no accelerator, the prebuilt image's registry_path no image
+    assert.deepEqual(onLine(result.references, lineOf(text, 'instance_type          = var.use_gpu')), []);
+    assert.equal(result.references.length, 6, result.references.map((r) => r.text).join('\n'));
+    assert.ok(result.statements.some((st) => st.startLine === lineOf(text, 'image_tag       = var.pytorch_version')));
+  });
+});
+
+describe('Terraform scanner: values that choose', () => {
+  const GPU_TAG = '2.1.0-gpu-py310-cu121-ubuntu20.04-sagemaker';
+  const CPU_TAG = '2.1.0-cpu-py310-ubuntu20.04-sagemaker';
+
+  it('pairs a tag with the repository chosen by the same condition, else with the first that publishes it', () => {
+    const block = (repoCondition: string) =>
+      `data "aws_sagemaker_prebuilt_ecr_image" "d" {\n  repository_name = ${repoCondition} ? "pytorch-training" : "pytorch-inference"\n  image_tag       = var.gpu ? "${GPU_TAG}" : "${CPU_TAG}"\n}\n`;
+    const paired = (t: string) => images(scanTerraform(t, catalog)).map((i) => [i.image.tag?.text, i.image.repository.text, i.image.published]);
+    assert.deepEqual(paired(block('var.gpu')), [
+      [GPU_TAG, 'pytorch-training', true],
+      [CPU_TAG, 'pytorch-inference', true],
+    ]);
+    // another condition: both repositories publish the CPU tag, the first is taken
+    assert.deepEqual(paired(block('var.train')), [
+      [GPU_TAG, 'pytorch-training', true],
+      [CPU_TAG, 'pytorch-training', true],
+    ]);
+  });
+
+  it('prefers the repository that publishes a templated tag when conditions do not tell', () => {
+    const text = [
+      'locals {',
+      '  repo = var.framework == "pytorch" ? "huggingface-pytorch-inference" : "huggingface-tensorflow-inference"',
+      '  tags = {',
+      '    tf = "2.6.3-transformers${var.tv}-gpu-py38-cu112-ubuntu20.04"',
+      '    pt = "1.9.1-transformers${var.tv}-gpu-py38-cu111-ubuntu20.04"',
+      '  }',
+      '}',
+      'data "aws_sagemaker_prebuilt_ecr_image" "d" {',
+      '  repository_name = local.repo',
+      '  image_tag       = local.tags[var.key]',
+      '}',
+      '',
+    ].join('\n');
+    const found = images(scanTerraform(text, catalog));
+    assert.deepEqual(found.map((i) => [i.range.start.line, i.image.repository.text]), [
+      [3, 'huggingface-tensorflow-inference'],
+      [4, 'huggingface-pytorch-inference'],
+    ]);
+  });
+
+  it('selects map elements by a key it can read: literal, attribute, lookup with its fallback, and notes a missing key', () => {
+    const uri = (tag: string) => `763104351884.dkr.ecr.us-west-2.amazonaws.com/pytorch-training:${tag}`;
+    const text = [
+      'variable "images" {',
+      '  default = {',
+      `    gpu = "${uri(GPU_TAG)}"`,
+      `    cpu = "${uri(CPU_TAG)}"`,
+      '  }',
+      '}',
+      'variable "kind" {',
+      '  default = "cpu"',
+      '}',
+      'resource "aws_sagemaker_model" "m" {',
+      '  container {',
+      '    image = var.images["gpu"]',
+      '  }',
+      '  container {',
+      '    image = var.images.cpu',
+      '  }',
+      '  container {',
+      '    image = lookup(var.images, var.kind, "python:3.10")',
+      '  }',
+      '  container {',
+      '    image = lookup(var.images, var.missing, "python:3.10")',
+      '  }',
+      '  container {',
+      '    image = var.images["missing"]',
+      '  }',
+      '}',
+      '',
+    ].join('\n');
+    const r = scanTerraform(text, catalog);
+    // each element is reported once, where it is written, whichever container chose it
+    assert.deepEqual(images(r).map((i) => [i.range.start.line, i.text]), [
+      [2, uri(GPU_TAG)],
+      [3, uri(CPU_TAG)],
+      [20, 'python:3.10'],
+    ]);
+    assert.deepEqual(images(r).map((i) => slice(text, i.range)), images(r).map((i) => i.text));
+    assert.equal(images(r)[0].image.substitutedFrom?.variable, 'var.images["gpu"]');
+    assert.deepEqual(r.notes.map((n) => [n.range.start.line, n.message]), [[23, `'var.images["missing"]' could not be resolved in this file: the image cannot be judged`]]);
+  });
+
+  it('reads `a ? x : b ? y : z` as three values, and conditions written alike choose together', () => {
+    const INFERENCE_GPU = '2.1.0-gpu-py310-cu118-ubuntu20.04-sagemaker';
+    const text = [
+      'data "aws_sagemaker_prebuilt_ecr_image" "d" {',
+      '  repository_name = "pytorch-training"',
+      `  image_tag       = var.a ? "${GPU_TAG}" : var.b ? "${CPU_TAG}" : "${INFERENCE_GPU}"`,
+      '}',
+      'resource "aws_sagemaker_model" "m" {',
+      '  container {',
+      '    image = "763104351884.dkr.ecr.us-west-2.amazonaws.com/pytorch-training:2.1.0-${var.gpu ? "gpu" : "cpu"}-py310-${var.gpu ? "cu121-" : ""}ubuntu20.04-sagemaker"',
+      '  }',
+      '}',
+      '',
+    ].join('\n');
+    const r = scanTerraform(text, catalog);
+    assert.deepEqual(onLine(images(r), 2).map((i) => [i.text, slice(text, i.range), i.image.published]), [
+      [GPU_TAG, GPU_TAG, true],
+      [CPU_TAG, CPU_TAG, true],
+      [INFERENCE_GPU, INFERENCE_GPU, false],
+    ]);
+    // two alternatives, not four: the second `var.gpu` takes the branch the first one took
+    assert.deepEqual(onLine(images(r), 6).map((i) => [i.image.uri.split(':')[1], i.image.published]), [
+      [GPU_TAG, true],
+      [CPU_TAG, true],
+    ]);
+  });
+
+  it('maps an element chosen inside a longer template to the template, its tag to the map', () => {
+    const text = [
+      'locals {',
+      `  tags = { gpu = "${GPU_TAG}", cpu = "${CPU_TAG}" }`,
+      '}',
+      'resource "aws_sagemaker_model" "m" {',
+      '  container {',
+      '    image = "763104351884.dkr.ecr.us-west-2.amazonaws.com/pytorch-training:${local.tags[var.kind]}"',
+      '  }',
+      '}',
+      '',
+    ].join('\n');
+    const found = images(scanTerraform(text, catalog));
+    assert.equal(found.length, 2);
+    for (const img of found) {
+      assert.equal(img.text, '763104351884.dkr.ecr.us-west-2.amazonaws.com/pytorch-training:${local.tags[var.kind]}');
+      assert.deepEqual(img.range, rangeOf(text, img.text));
+      assert.equal(img.image.tag!.range.start.line, 1);
+      assert.equal(slice(text, img.image.tag!.range), img.image.tag!.text);
+    }
+    assert.deepEqual(found.map((i) => i.image.tag!.text), [GPU_TAG, CPU_TAG]);
+  });
+
+  it(`judges at most ${MAX_ALTERNATIVES} alternatives and says so`, () => {
+    const text = [
+      'locals {',
+      '  a = var.w ? "1" : var.x ? "2" : var.y ? "3" : "4"',
+      '  b = var.p ? "0" : var.q ? "1" : var.r ? "2" : "3"',
+      '  c = var.s ? "0" : var.t ? "1" : "2"',
+      '}',
+      'data "aws_sagemaker_prebuilt_ecr_image" "d" {',
+      '  repository_name = "pytorch-inference"',
+      '  image_tag       = "2.${local.a}.${local.b}${local.c}-gpu-py310-cu118-ubuntu20.04-sagemaker"',
+      '}',
+      '',
+    ].join('\n');
+    const r = scanTerraform(text, catalog);
+    // 4 × 4 × 3 = 48 alternatives
+    assert.equal(images(r).length, MAX_ALTERNATIVES);
+    assert.equal(new Set(images(r).map((i) => i.version)).size, MAX_ALTERNATIVES);
+    assert.equal(r.notes.length, 1);
+    assert.ok(r.notes[0].message.startsWith(`'"2.\${local.a}.\${local.b}`), r.notes[0].message);
+    assert.ok(r.notes[0].message.endsWith(`…' has more than ${MAX_ALTERNATIVES} alternatives: only the first ${MAX_ALTERNATIVES} are judged`), r.notes[0].message);
+    assert.equal(r.notes[0].range.start.line, 7);
+  });
+
+  it('skips a null branch and names a branch it cannot read', () => {
+    const text = `resource "aws_sagemaker_model" "m" {\n  container {\n    image = var.custom ? var.custom_image : null\n  }\n  container {\n    image = var.gpu ? "${TRAINING_URI}" : null\n  }\n}\n`;
+    const r = scanTerraform(text, catalog);
+    assert.deepEqual(images(r).map((i) => [i.range.start.line, i.text]), [[5, TRAINING_URI]]);
+    assert.deepEqual(r.notes.map((n) => [n.message, slice(text, n.range)]), [["'var.custom_image' could not be resolved in this file: the image cannot be judged", 'var.custom ? var.custom_image : null']]);
+  });
+});
+
+describe('Terraform scanner: SageMaker Hugging Face module', () => {
+  const text = fixture('hf-callers.tf');
+  let result: ScanResult;
+  before(() => {
+    result = scanned('hf-callers.tf').result;
+  });
+  const call = (name: string) => {
+    const found = sdkCalls(result).filter((r) => r.sdk.call === `module.${name}`);
+    assert.equal(found.length, 1, name);
+    return found[0];
+  };
+
+  it('reads a registry module like HuggingFaceModel, each argument at its literal', () => {
+    const ref = call('sentiment');
+    assert.equal(ref.subject, 'huggingface-pytorch');
+    assert.equal(ref.version, '1.9.1');
+    assert.equal(ref.text, 'sentiment');
+    assert.deepEqual(ref.range, rangeOf(text, 'sentiment'));
+    assert.deepEqual(ref.sdk.callRange, ref.range);
+    assert.equal(ref.sdk.framework, 'huggingface');
+    assert.equal(ref.sdk.job, 'inference');
+    const args = text.indexOf('module "sentiment"');
+    assert.deepEqual(ref.sdk.baseFrameworkVersion, { text: '1.9.1', range: rangeOf(text, '1.9.1', args), framework: 'pytorch' });
+    assert.deepEqual(ref.sdk.transformersVersion, { text: '4.12.3', range: rangeOf(text, '4.12.3', args) });
+    assert.deepEqual(ref.sdk.instanceType, { text: 'ml.g4dn.xlarge', range: rangeOf(text, 'ml.g4dn.xlarge', args) });
+    assert.equal(ref.sdk.pyVersion, undefined);
+    assert.equal(ref.sdk.resolvedFrom, undefined);
+    for (const needle of ['module "sentiment"', 'pytorch_version      = "1.9.1"', 'transformers_version = "4.12.3"']) {
+      assert.ok(result.statements.some((st) => st.startLine === lineOf(text, needle)), needle);
+    }
+  });
+
+  it('reads a git source with values from a variable default and a local, named in resolvedFrom', () => {
+    const ref = call('summarizer');
+    assert.equal(ref.subject, 'huggingface-tensorflow');
+    assert.equal(ref.version, '2.5.1');
+    assert.equal(ref.sdk.baseFrameworkVersion?.framework, 'tensorflow');
+    assert.deepEqual(ref.sdk.transformersVersion, { text: '4.12.3', range: rangeOf(text, '4.12.3') });
+    assert.equal(ref.sdk.transformersVersion!.range.start.line, lineOf(text, 'default = "4.12.3"'));
+    assert.deepEqual(ref.sdk.instanceType, { text: 'ml.g4dn.xlarge', range: rangeOf(text, 'ml.g4dn.xlarge') });
+    assert.deepEqual(ref.sdk.resolvedFrom, [
+      { name: 'transformers_version', range: rangeOf(text, 'transformers_version') },
+      { name: 'serving_instance', range: rangeOf(text, 'serving_instance') },
+    ]);
+  });
+
+  it('reads a local copy of the module by its arguments (transformers_version with a framework version)', () => {
+    const ref = call('local_copy');
+    assert.equal(ref.subject, 'huggingface-pytorch');
+    assert.equal(ref.version, '1.13.1');
+    const args = text.indexOf('module "local_copy"');
+    assert.deepEqual(ref.sdk.transformersVersion, { text: '4.26.0', range: rangeOf(text, '4.26.0', args) });
+  });
+
+  it('notes a version it cannot resolve, and leaves other modules alone', () => {
+    const ref = call('translator');
+    assert.equal(ref.subject, 'huggingface');
+    assert.equal(ref.version, '');
+    assert.equal(ref.sdk.baseFrameworkVersion, undefined);
+    assert.equal(ref.sdk.transformersVersion?.text, '4.26.0');
+    assert.deepEqual(result.notes.map((n) => [n.message, slice(text, n.range), n.range.start.line]), [
+      ["'var.translator_pytorch' could not be resolved in this file: pytorch_version of module.translator is not judged", 'var.translator_pytorch', lineOf(text, 'pytorch_version      = var.translator_pytorch')],
+    ]);
+    assert.equal(sdkCalls(result).length, 4);
+    const notebook = lineOf(text, 'module "notebook"');
+    assert.deepEqual(result.references.filter((r) => r.range.start.line >= notebook && r.range.start.line < lineOf(text, 'module "local_copy"')), []);
+  });
+
+  it('reads the module in JSON syntax too', () => {
+    const json = '{\n  "module": {\n    "qa": {\n      "source": "philschmid/sagemaker-huggingface/aws",\n      "pytorch_version": "1.13.1",\n      "transformers_version": "4.26.0"\n    }\n  }\n}\n';
+    const [ref, ...rest] = sdkCalls(scanTerraformJson(json, catalog));
+    assert.equal(rest.length, 0);
+    assert.equal(ref.sdk.call, 'module.qa');
+    assert.deepEqual(ref.range, rangeOf(json, 'qa'));
+    assert.deepEqual(ref.sdk.baseFrameworkVersion, { text: '1.13.1', range: rangeOf(json, '1.13.1'), framework: 'pytorch' });
+    assert.deepEqual(ref.sdk.transformersVersion, { text: '4.26.0', range: rangeOf(json, '4.26.0') });
+  });
+});
+
+describe('Terraform scanner: the Hugging Face module judged like HuggingFaceModel', () => {
+  const text = fixture('hf-callers.tf');
+  const python = (py: string) => `from sagemaker.huggingface import HuggingFaceModel\nmodel = HuggingFaceModel(transformers_version="4.12.3", pytorch_version="1.9.1"${py}, instance_type="ml.g4dn.xlarge")\n`;
+  const sentimentLines = [lineOf(text, 'module "sentiment"'), lineOf(text, 'module "summarizer"')];
+  const ofSentiment = (fs: Finding[]) => fs.filter((f) => f.range.start.line > sentimentLines[0] && f.range.start.line < sentimentLines[1]);
+  const summary = (fs: Finding[], t: string) => fs.map((f) => ({ rule: f.rule, message: f.message, at: slice(t, f.range), fixes: f.fixes.map((x) => x.title) }));
+
+  it('PyTorch 1.9.1 with transformers 4.12.3 gets the findings of the Python call, on the module literals', () => {
+    const asOf = '2026-11-21';
+    const tf = ofSentiment(analyzeText(text, 'main.tf', TERRAFORM_KIND, catalog, { asOf }).findings);
+    const py = analyzeText(python(''), 'serve.py', PYTHON_KIND, catalog, { asOf }).findings;
+    assert.ok(tf.some((f) => f.rule === 'end-of-patch'), summary(tf, text).map((f) => f.rule).join(' '));
+    assert.deepEqual(summary(tf, text), summary(py, python('')));
+    const eop = tf.find((f) => f.rule === 'end-of-patch')!;
+    assert.deepEqual(eop.range, rangeOf(text, '1.9.1', text.indexOf('module "sentiment"')));
+    assert.match(eop.message, /PyTorch 1\.9/);
+    // with py_version="py38" the Python call also gets python-end-of-life; the module has no such argument
+    const withPy = analyzeText(python(', py_version="py38"'), 'serve.py', PYTHON_KIND, catalog, { asOf }).findings;
+    assert.deepEqual(withPy.map((f) => f.rule).filter((r) => !tf.some((f) => f.rule === r)), ['python-end-of-life']);
+  });
+
+  it('the combination fix edits the version literals of the module block', () => {
+    // on this day a supported Hugging Face PyTorch inference line exists (none is left on 2026-11-21)
+    const asOf = '2025-06-01';
+    const eop = ofSentiment(analyzeText(text, 'main.tf', TERRAFORM_KIND, catalog, { asOf }).findings).find((f) => f.rule === 'end-of-patch');
+    assert.ok(eop);
+    const pyEop = analyzeText(python(''), 'serve.py', PYTHON_KIND, catalog, { asOf }).findings.find((f) => f.rule === 'end-of-patch')!;
+    assert.deepEqual(eop.fixes.map((f) => [f.title, f.edits.map((e) => e.newText)]), pyEop.fixes.map((f) => [f.title, f.edits.map((e) => e.newText)]));
+    const [fix] = eop.fixes;
+    assert.ok(fix, 'a fix');
+    const args = text.indexOf('module "sentiment"');
+    assert.deepEqual(fix.edits.map((e) => slice(text, e.range)).sort(), ['1.9.1', '4.12.3']);
+    assert.deepEqual(fix.edits.map((e) => e.range).sort((a, b) => a.start.line - b.start.line), [rangeOf(text, '1.9.1', args), rangeOf(text, '4.12.3', args)]);
+    const fixed = applyEdits(text, fix.edits);
+    const ref = sdkCalls(scanTerraform(fixed, catalog)).find((r) => r.sdk.call === 'module.sentiment')!;
+    assert.deepEqual([ref.sdk.baseFrameworkVersion?.text, ref.sdk.transformersVersion?.text], [fix.edits.find((e) => slice(text, e.range) === '1.9.1')!.newText, fix.edits.find((e) => slice(text, e.range) === '4.12.3')!.newText]);
   });
 });
