@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { CodeAction } from 'vscode-languageserver-protocol/node';
-import { CodeActionRequest, DidChangeTextDocumentNotification, DidOpenTextDocumentNotification, HoverRequest } from 'vscode-languageserver-protocol/node';
+import { CodeActionRequest, DidChangeConfigurationNotification, DidChangeTextDocumentNotification, DidOpenTextDocumentNotification, HoverRequest } from 'vscode-languageserver-protocol/node';
 import { applyEdits } from '../../server/src/text';
 import type { Session } from './session';
 import { start, stop } from './session';
@@ -107,5 +107,16 @@ describe('language server on infrastructure code', () => {
   it('an unrelated TypeScript file and an unrelated YAML file get no diagnostics', async () => {
     assert.deepEqual((await open(s, 'file:///workspace/src/util.ts', 'typescript', 'export const add = (a: number, b: number) => a + b;\n')).diagnostics, []);
     assert.deepEqual((await open(s, 'file:///workspace/.github/labeler.yml', 'yaml', 'docs:\n  - docs/**\n')).diagnostics, []);
+  });
+
+  it('scripts are read only with dlLifecycle.textFiles.enabled, and the setting applies to open scripts at once', async () => {
+    const uri = 'file:///workspace/scripts/pull.sh';
+    const script = 'docker pull 763104351884.dkr.ecr.us-west-2.amazonaws.com/pytorch-training:2.1.0-gpu-py310-cu121-ubuntu20.04-sagemaker\n';
+    assert.deepEqual((await open(s, uri, 'shellscript', script)).diagnostics, [], 'off by default');
+    const wait = s.next(uri, 1);
+    await s.conn.sendNotification(DidChangeConfigurationNotification.type, { settings: { dlLifecycle: { asOf: '2026-11-21', textFiles: { enabled: true } } } });
+    const on = await wait;
+    assert.ok(on.diagnostics.some((d) => d.code === 'end-of-patch'), JSON.stringify(on.diagnostics.map((d) => d.code)));
+    assert.equal(on.diagnostics[0].range.start.line, 0);
   });
 });

@@ -181,7 +181,8 @@ export function sdkFacts(ref: SdkFrameworkReference, se: SdkEvaluation, ctx: Rul
   const { catalog, asOf } = ctx;
   const sdk = ref.sdk;
   const facts: Fact[] = [];
-  facts.push({ label: 'SageMaker SDK call', value: `${sdk.call}: ${sdk.framework || 'no framework'}${sdk.job ? `, ${sdk.job}` : ''}${se.repository ? ` (images from ${se.repository})` : ''}` });
+  // a Terraform module block that deploys framework images is read as the SDK call it stands for (`module.<name>`)
+  facts.push({ label: sdk.call.startsWith('module.') ? 'Terraform module' : 'SageMaker SDK call', value: `${sdk.call}: ${sdk.framework || 'no framework'}${sdk.job ? `, ${sdk.job}` : ''}${se.repository ? ` (images from ${se.repository})` : ''}` });
   if (sdk.transformersVersion) facts.push({ label: 'Transformers', value: sdk.transformersVersion.text });
   const r = se.record;
   if (se.framework && r) {
