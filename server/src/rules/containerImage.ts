@@ -145,7 +145,8 @@ function evaluateUncached(ref: ImageReference, ctx: RuleContext): ImageEvaluatio
     const framework = repo ? repositoryFramework(repo, ctx) : catalog.framework(ref.subject);
     const neuron = repo?.accelerator === 'neuron' || repo?.accelerator === 'neuronx' || tagParts?.scheme === 'neuron';
     const line = repo && tag ? repo.lines.find((l) => l.tags.includes(tag)) : undefined;
-    let version = tagParts?.frameworkVersion?.text;
+    // a tag with placeholders is not parsed here; the recogniser read the parts outside them
+    let version = tagParts?.frameworkVersion?.text ?? (tag && hasPlaceholder(tag) ? image.parts.frameworkVersion?.text : undefined);
     if (version && versionNumbers(version).length === 0) version = undefined; // algorithm `1.4-2`, build `b9522`
     if (!version && line) version = line.version; // rolling tags of a line (`devel-cu129-amzn2023`)
     const ev: ImageEvaluation = { repo, tagParts, framework, name: framework?.name ?? repo?.frameworkName ?? ref.subject, version, job, line, neuron };

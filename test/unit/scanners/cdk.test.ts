@@ -270,7 +270,7 @@ describe('CDK scanner (TypeScript, JavaScript)', () => {
       [
         "6:TAG:'TAG' could not be resolved in this file: its tag cannot be judged", // a parameter shadows the module constant
         "10:LOCAL:'LOCAL' could not be resolved in this file: its tag cannot be judged", // let is not a constant
-        "14:INNER + TAG:'TAG' could not be resolved in this file: its tag cannot be judged", // the function's constant joined with an arrow parameter
+        "14:INNER + TAG:'TAG' could not be resolved in this file: the parts of the tag around it are judged, the image as a whole is not", // the function's constant joined with an arrow parameter
         "19:BLOCK:'BLOCK' could not be resolved in this file: its tag cannot be judged", // a block's const is not seen outside the block
       ],
     );

@@ -286,3 +286,27 @@ describe('findImageReferences', () => {
     assert.equal(refs[0].image.parts.frameworkVersion?.range.start.character, text.indexOf('2.16.1'));
   });
 });
+
+describe('DLC tags with placeholders inside', () => {
+  const at = (character: number) => ({ line: 0, character });
+  const partsOf = (uri: string) => {
+    const ref = recognizeImage(uri, at, catalog)!;
+    return Object.fromEntries(Object.entries(ref.image.parts).map(([k, v]) => [k, v!.text]));
+  };
+
+  it('reads the parts around a placeholder and leaves out the part it stands in; publication is not judged', () => {
+    const uri = `${DLC}/huggingface-pytorch-inference:1.13.1-transformers\${var.transformers_version}-gpu-py39-cu117-ubuntu20.04`;
+    const ref = recognizeImage(uri, at, catalog)!;
+    assert.equal(ref.version, '1.13.1');
+    assert.equal(ref.image.published, undefined);
+    assert.deepEqual(partsOf(uri), { frameworkVersion: '1.13.1', processor: 'gpu', python: 'py39', cuda: 'cu117', os: 'ubuntu20.04' });
+    const { start, end } = ref.image.parts.python!.range;
+    assert.equal(uri.slice(start.character, end.character), 'py39');
+  });
+
+  it('reads no framework version when the placeholder stands for it or next to it', () => {
+    assert.deepEqual(partsOf(`${DLC}/pytorch-training:\${TAG_VERSION}-gpu-py310-cu121-ubuntu20.04-sagemaker`).frameworkVersion, undefined);
+    assert.equal(partsOf(`${DLC}/pytorch-training:\${TAG_VERSION}-gpu-py310-cu121-ubuntu20.04-sagemaker`).python, 'py310');
+    assert.deepEqual(partsOf(`${DLC}/pytorch-training:2.1.0-\${DEVICE}-py310`), { python: 'py310' });
+  });
+});

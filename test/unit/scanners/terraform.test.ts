@@ -231,7 +231,7 @@ describe('Terraform scanner: aws_sagemaker_prebuilt_ecr_image', () => {
     const [unresolved] = onLine(images(result), unresolvedLine);
     assert.equal(unresolved.image.repository.text, 'pytorch-training');
     assert.equal(unresolved.image.published, undefined);
-    assert.deepEqual(result.notes.map((n) => [n.message, n.range.start.line]), [["'${var.release}' could not be resolved in this file: its tag cannot be judged", unresolvedLine]]);
+    assert.deepEqual(result.notes.map((n) => [n.message, n.range.start.line]), [["'${var.release}' could not be resolved in this file: the parts of the tag around it are judged, the image as a whole is not", unresolvedLine]]);
     assert.equal(slice(text, result.notes[0].range), '${var.release}-gpu-py310-cu121-ubuntu20.04-sagemaker');
     // a first-party algorithm repository is not a DLC; the model's registry_path is judged at the data source
     assert.equal(images(result).length, 3);
@@ -550,8 +550,13 @@ describe('Terraform scanner: values that choose (Hugging Face endpoint module)',
     for (const img of templated) {
       assert.equal(img.image.published, undefined);
       assert.equal(img.image.tag?.text, img.text);
+      // the parts outside the placeholder are read (and judged); the transformers version is not
+      assert.equal(img.version, img.text.split('-')[0]);
+      assert.equal(slice(text, img.image.parts.frameworkVersion!.range), img.version);
+      assert.ok(img.image.parts.python && img.image.parts.os);
+      assert.equal(img.image.parts.transformersVersion, undefined);
       const notes = result.notes.filter((n) => n.range.start.line === img.range.start.line);
-      assert.deepEqual(notes.map((n) => [n.message, slice(text, n.range)]), [["'${var.transformers_version}' could not be resolved in this file: its tag cannot be judged", img.text]]);
+      assert.deepEqual(notes.map((n) => [n.message, slice(text, n.range)]), [["'${var.transformers_version}' could not be resolved in this file: the parts of the tag around it are judged, the image as a whole is not", img.text]]);
     }
     assert.equal(result.notes.length, 3, result.notes.map((n) => n.message).join('\n'));
   });

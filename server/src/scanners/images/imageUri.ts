@@ -346,8 +346,38 @@ function classifyDlc(text: string, p: ParsedImage, at: OffsetToPosition, images:
       }
     }
     if (repo) image.published = parsed?.published ?? images.isPublished(repoName, tagText);
-  }
+  } else if (p.tag) readAroundPlaceholders(text, p, at, images, repo ? repoName : undefined, image);
   return imageReference(text, p, at, clean(image), repo?.framework ?? repoName, image.parts.frameworkVersion?.text ?? '');
+}
+
+/**
+ * The parts of a tag with placeholders in it that lie outside them
+ * (`1.13.1-transformers${var.transformers_version}-gpu-py39-cu117-ubuntu20.04`: framework version,
+ * processor, Python, CUDA, OS). Each placeholder is read as a run of digits of its length (a version
+ * stands there most often); a part that overlaps a placeholder is left out, and `published` is not
+ * judged. Nothing is read when the tag does not parse that way (a placeholder for the processor).
+ */
+function readAroundPlaceholders(text: string, p: ParsedImage, at: OffsetToPosition, images: DlcImageIndex, repository: string | undefined, image: ContainerImage): void {
+  const tag = p.tag!;
+  const inTag = p.placeholders.filter((ph) => ph.start >= tag.start && ph.end <= tag.end);
+  let standIn = '';
+  let k = tag.start;
+  for (const ph of inTag) {
+    standIn += text.slice(k, ph.start) + '0'.repeat(ph.end - ph.start);
+    k = ph.end;
+  }
+  standIn += text.slice(k, tag.end);
+  const parsed = images.parseDlcTag(standIn, repository);
+  if (!parsed) return;
+  image.scheme = parsed.scheme;
+  for (const name of DLC_PARTS) {
+    const part = parsed[name as keyof DlcTagParts] as { start: number; end: number } | undefined;
+    if (!part) continue;
+    const s = tag.start + part.start;
+    const e = tag.start + part.end;
+    if (inTag.some((ph) => ph.start < e && ph.end > s)) continue;
+    image.parts[name] = located(text, s, e, at);
+  }
 }
 
 /** Drops optional fields left undefined, so that results compare cleanly. */

@@ -173,7 +173,9 @@ export function scanTemplate(
       mapped.text = textAt(mapped.range);
       if (from) mapped.image.substitutedFrom = from;
       out.images.push(mapped);
-      if (placeholders.length) out.notes.push({ range: mapped.range, message: unresolvedMessage(placeholders, 'its tag cannot be judged') });
+      // the recogniser reads the tag parts outside placeholders (`1.13.1-transformers${v}-gpu-py39-…`): those are judged
+      const partial = Object.keys(ref.image.parts).length > 0;
+      if (placeholders.length) out.notes.push({ range: mapped.range, message: unresolvedMessage(placeholders, partial ? 'the parts of the tag around it are judged, the image as a whole is not' : 'its tag cannot be judged') });
     }
     for (const ref of dlamis) {
       const mapped = mapRanges(ref, map);
