@@ -1,5 +1,6 @@
 /**
- * Scanner for `Pipfile` (pipenv; not `Pipfile.lock`): framework pins of `[packages]`,
+ * Scanner for `Pipfile` (pipenv; not `Pipfile.lock`): framework pins and AWS Neuron package pins
+ * (subject `neuron`: `torch-neuronx`, `neuronx-cc`, …; `neuron`, `torch-xla` are not) of `[packages]`,
  * `[dev-packages]` and custom package categories, written as a PEP 440 specifier string
  * (`torch = "==2.1.0"`, `torch = "*"` unpinned) or a table (`torch = {version = "==2.1.0",
  * index = "pytorch"}`, `[packages.torch]`; a table without `version` installs any version, one
@@ -33,8 +34,8 @@ function requiredPython(node: AST.TOMLContentNode, doc: TomlDocument, out: ScanR
 /**
  * Scans a Pipfile.
  * @param text the whole file
- * @param catalog recognises framework package names
- * @returns framework pins (manager `pipenv`) and required Python versions with LSP ranges (UTF-16)
+ * @param catalog recognises framework and Neuron package names
+ * @returns framework and Neuron pins (manager `pipenv`) and required Python versions with LSP ranges (UTF-16)
  *   inside the strings; comments; statements (key/values and array items); `[[source]]` URLs as
  *   index URLs; notes for syntax errors and unreadable entries. Never throws.
  */

@@ -1,5 +1,7 @@
 /**
- * Scanner for `pyproject.toml`: framework package pins and the pinned Python version of
+ * Scanner for `pyproject.toml`: framework package pins, AWS Neuron package pins (subject `neuron`:
+ * `torch-neuronx`, `neuronx-cc`, `neuron-cc[tensorflow]`, …, any name the catalog's Neuron data lists
+ * as Neuron's own; `neuron`, `torchvision`, `torch-xla` are not) and the pinned Python version of
  * - PEP 621 `[project] dependencies`, `[project.optional-dependencies]` and `requires-python`;
  * - PEP 735 `[dependency-groups]` (strings; `{include-group = …}` tables name no package);
  * - Poetry `[tool.poetry.dependencies]`, `[tool.poetry.group.<g>.dependencies]`, the legacy
@@ -29,7 +31,7 @@ import type { Comment, LineSpan, PackagePin, PackagePinReference, PythonVersionR
 import { TextIndex } from '../text';
 import type { ConstraintDialect } from './poetryConstraint';
 import { parsePoetryConstraint, pinnedMinor, specifierClauses } from './poetryConstraint';
-import { parseRequirementAt } from './requirements';
+import { parseRequirementAt, pinSubject } from './requirements';
 
 // ---------------------------------------------------------------------------
 // The TOML document: key/values with full key paths, strings with offset maps, comments, statements
@@ -420,9 +422,10 @@ function isPoetryTable(path: readonly string[]): boolean {
 }
 
 /**
- * A framework pin from a constraint string of a dependency table (Poetry `"^1.13"`, or the
+ * A framework or Neuron pin from a constraint string of a dependency table (Poetry `"^1.13"`, or the
  * `version` of `{ version = "^1.13", … }`; a Pipfile `"==2.1.0"`), read with {@link parsePoetryConstraint}
- * (dialect `poetry` for manager `poetry`, else `pep440`); no version node means unpinned. The reference
+ * (dialect `poetry` for manager `poetry`, else `pep440`; `||` alternatives are chosen by the
+ * framework's known releases, or the Neuron package's known versions); no version node means unpinned. The reference
  * covers the document from `anchor` (the package key, or the table item) to the end of the string,
  * or to `unpinnedEnd` (the end of the table) when there is no version.
  */
@@ -437,8 +440,9 @@ function pinFromConstraint(
   out: ScanResult,
   manager: Manager,
 ): void {
-  const framework = catalog.frameworkForPackage(normalizePackageName(name));
-  if (!framework) return;
+  const normalizedName = normalizePackageName(name);
+  const subject = pinSubject(normalizedName, catalog);
+  if (!subject) return;
   let clauses: PackagePin['clauses'] = [];
   let specifier = '';
   let specifierRange: Range | undefined;
@@ -450,7 +454,8 @@ function pinFromConstraint(
       out.notes.push({ range: offsetRange(doc, versionNode.range[0], versionNode.range[1]), message: `the version of ${name} is ${describeValue(versionNode)}, not a string` });
       return;
     }
-    const parsed = parsePoetryConstraint(s.value, catalog.releases(framework.id), manager === 'poetry' ? 'poetry' : 'pep440');
+    const known = subject === 'neuron' ? catalog.neuron?.packageVersions(normalizedName) ?? [] : catalog.releases(subject);
+    const parsed = parsePoetryConstraint(s.value, known, manager === 'poetry' ? 'poetry' : 'pep440');
     if (parsed.error) {
       const what = manager === 'poetry' ? 'Poetry constraint' : 'version specifier';
       out.notes.push({ range: s.range(parsed.error.from, parsed.error.to), message: `could not read the ${what} ${JSON.stringify(s.value.trim().slice(0, 60))} of ${name}: ${parsed.error.message}` });
@@ -466,11 +471,11 @@ function pinFromConstraint(
   const exact = clauses.length === 1 && (written[0]?.operator === '==' || written[0]?.operator === '===') && !written[0].version.includes('*');
   const ref: PackagePinReference = {
     kind: 'framework-package-pin',
-    subject: framework.id,
+    subject,
     version: exact ? clauses[0].version : specifier,
     text: doc.text.slice(anchor, end),
     range: offsetRange(doc, anchor, end),
-    pin: { name, normalizedName: normalizePackageName(name), nameRange, specifier, clauses, hasHashes: false, constraint: false, manager },
+    pin: { name, normalizedName, nameRange, specifier, clauses, hasHashes: false, constraint: false, manager },
   };
   if (specifierRange) ref.pin.specifierRange = specifierRange;
   out.references.push(ref);
@@ -479,10 +484,11 @@ function pinFromConstraint(
 /**
  * Reads one dependency of a Poetry or Pipfile table: a constraint string, a table (inline or
  * sub-table; `git`/`path`/`url`/… tables carry no version and are skipped) or, for Poetry, an array
- * of inline tables (multiple constraints: one pin each). Non-framework names are skipped.
+ * of inline tables (multiple constraints: one pin each). Names that are neither a framework nor a
+ * Neuron package ({@link pinSubject}) are skipped.
  */
 export function dependencyPin(entry: DependencyEntry, doc: TomlDocument, catalog: Catalog, out: ScanResult, manager: 'poetry' | 'pipenv'): void {
-  if (!catalog.frameworkForPackage(normalizePackageName(entry.name))) return;
+  if (!pinSubject(entry.name, catalog)) return;
   const nameRange = keyRange(entry.nameKey, doc);
   const fromTable = (fields: Map<string, TomlPair>, anchor: number, end: number) => {
     if ([...fields.keys()].some((k) => SOURCE_KEYS.has(k))) return;
@@ -552,8 +558,8 @@ export function scanToml(text: string, what: string, read: (doc: TomlDocument, o
 /**
  * Scans a `pyproject.toml`.
  * @param text the whole file
- * @param catalog recognises framework package names and supplies known releases (to choose among Poetry `||` alternatives)
- * @returns framework pins (manager `pip` for PEP 508 strings, `poetry` for Poetry constraints) and
+ * @param catalog recognises framework and Neuron package names and supplies known releases (to choose among Poetry `||` alternatives)
+ * @returns framework and Neuron pins (manager `pip` for PEP 508 strings, `poetry` for Poetry constraints) and
  *   Python versions pinned to one minor (`requires-python = "==3.8.*"`, Poetry `python = "~3.8"`),
  *   with LSP ranges (UTF-16) inside the strings; comments; statements (key/values and array items);
  *   index URLs of Poetry, PDM and uv sources; notes for syntax errors and unreadable entries. Never throws.

@@ -6,10 +6,18 @@
  * read as PEP 508 (`name[extras] specifiers ; markers`) with PEP 440 specifiers, and names are
  * normalised as PEP 503 does.
  *
- * It returns framework package pins (names the catalog knows as a framework: `torch`,
- * `tensorflow-gpu`, `mxnet-cu112`, …), include directives (`-r`, `-c`), comments, statement spans
- * and index URLs. It never evaluates lifecycle and never throws: a line it cannot read becomes a
- * {@link ScanNote} and the rest of the file is still read.
+ * It returns package pins of
+ * - frameworks (names the catalog knows as a framework: `torch`, `tensorflow-gpu`, `mxnet-cu112`,
+ *   …), with the framework's id as subject;
+ * - AWS Neuron packages (names the catalog's Neuron data lists as Neuron's own, any spelling:
+ *   `torch-neuronx`, `neuronx-cc`, `neuron-cc[tensorflow]`, `tensorflow-neuron`, `mx_neuron`,
+ *   `transformers-neuronx`, `neuronx-distributed`, `libneuronxla`, `nki`, …), with subject
+ *   `neuron`, pinned or not;
+ * and include directives (`-r`, `-c`), comments, statement spans and index URLs (the Neuron pip
+ * repository of `--extra-index-url` too). Not pins: other packages, among them lookalikes of
+ * Neuron names (`neuron`, `torchvision`) and packages that the Neuron releases ship but that are
+ * published outside Neuron as well (`torch-xla`). It never evaluates lifecycle and never throws:
+ * a line it cannot read becomes a {@link ScanNote} and the rest of the file is still read.
  */
 import type { Catalog } from '../catalog/catalog';
 import { normalizePackageName } from '../catalog/catalog';
@@ -153,6 +161,18 @@ function looksLikePathOrUrl(req: string): boolean {
     /\.(whl|zip|tar\.gz|tgz|tar\.bz2|tar)$/i.test(req.split(/[;\s]/)[0] ?? '') || /^[^@;\s]*[/\\]/.test(req);
 }
 
+/**
+ * The subject of a package pin of a pip-style, conda or shell install (PEP 503 name or any
+ * spelling, normalised here): the id of the framework the catalog knows the package as (`torch` →
+ * `pytorch`), else `neuron` for a package the catalog's Neuron data lists as Neuron's own
+ * (`torch-neuronx`, `mx_neuron`, `aws-neuronx-tools`), else undefined (not a pin to report).
+ * Never throws.
+ */
+export function pinSubject(packageName: string, catalog: Catalog): string | undefined {
+  const normalized = normalizePackageName(packageName);
+  return catalog.frameworkForPackage(normalized)?.id ?? (catalog.neuron?.isNeuronPackage(normalized) === true ? 'neuron' : undefined);
+}
+
 /** A requirements file's scan: every reference is a package pin. */
 export interface RequirementsScan extends ScanResult {
   references: PackagePinReference[];
@@ -161,7 +181,7 @@ export interface RequirementsScan extends ScanResult {
 /**
  * Scans the text of a pip requirements file.
  * @param text the whole file
- * @param catalog used only to recognise which package names are frameworks
+ * @param catalog used only to recognise which package names are frameworks or Neuron packages ({@link pinSubject})
  * @returns references with LSP ranges (UTF-16), includes, comments, statements, index URLs, notes; never throws
  */
 export function scanRequirements(text: string, catalog: Catalog, options: RequirementsScanOptions = {}): RequirementsScan {
@@ -261,7 +281,8 @@ function splitShort(s: string): [string, string | undefined] {
  * @param req the requirement with shell quotes removed (`tensorflow>=2.14,<2.15`)
  * @param range maps offsets `[from, to)` in `req` to document ranges (LSP, UTF-16)
  * @param notes receives a note when the text is not a requirement or its specifier cannot be read
- * @returns a pin when the name is a framework package the catalog knows, else undefined; never throws
+ * @returns a pin when the name is a framework package or a Neuron package the catalog knows (subject
+ *   as {@link pinSubject} says), else undefined; never throws
  */
 export function parseRequirementAt(
   req: string,
@@ -275,7 +296,7 @@ export function parseRequirementAt(
 
 /**
  * Parses `name[extras] specifiers` of a PEP 508 requirement at logical offset `base`.
- * Returns a reference when the name is a framework the catalog knows, else undefined.
+ * Returns a reference when the name is a framework or Neuron package the catalog knows, else undefined.
  */
 function parseRequirement(
   req: string,
@@ -293,8 +314,8 @@ function parseRequirement(
   }
   const name = nameMatch[0];
   const normalizedName = normalizePackageName(name);
-  const framework = catalog.frameworkForPackage(normalizedName);
-  if (!framework) return undefined;
+  const subject = pinSubject(normalizedName, catalog);
+  if (!subject) return undefined;
   let at = name.length;
   const skipWs = () => {
     while (at < req.length && /\s/.test(req[at])) at++;
@@ -354,7 +375,7 @@ function parseRequirement(
   const exact = clauses.length === 1 && (clauses[0].operator === '==' || clauses[0].operator === '===') && !clauses[0].version.includes('*');
   return {
     kind: 'framework-package-pin',
-    subject: framework.id,
+    subject,
     version: exact ? clauses[0].version : specifier,
     text: req.slice(0, textEnd),
     range: range(base, base + textEnd),

@@ -11,13 +11,16 @@
  * becoming includes and `-i`/`--index-url`/`--extra-index-url` index URLs, requirements read as
  * PEP 508 by the requirements scanner; conda MatchSpecs (`pkg`, `pkg=1.2`, `pkg==1.2`,
  * `pkg=1.2=build`, `pkg>=1.2,<2`, `channel::pkg`, `"pkg 1.2"`); apt `pkg=version` pins of the AWS
- * Neuron packages (`aws-neuronx-*`, `aws-neuron-*`). Words holding shell expansions (`$VAR`,
- * `` `cmd` ``) are not guessed. Nothing here throws on any input.
+ * Neuron packages (`aws-neuronx-*`, `aws-neuron-*`, manager `apt`). pip and conda (manager `conda`)
+ * report framework packages (subject the framework's id) and AWS Neuron packages (subject `neuron`:
+ * `torch-neuronx`, `neuronx-cc`, `tensorflow-neuron`, … as the requirements scanner's `pinSubject`
+ * says); other packages (`neuron`, `torchvision`, `torch-xla`) are not pins.
+ * Words holding shell expansions (`$VAR`, `` `cmd` ``) are not guessed. Nothing here throws on any input.
  */
 import type { Catalog } from '../catalog/catalog';
 import { normalizePackageName } from '../catalog/catalog';
 import type { Include, PackagePinReference, Position, Range, ScanNote, SpecifierClause } from '../model';
-import { parseRequirementAt } from './requirements';
+import { parseRequirementAt, pinSubject } from './requirements';
 
 /** A text and, for each of its UTF-16 code units, the document offset it was written at (non-decreasing). */
 export interface MappedText {
@@ -323,7 +326,7 @@ function pipRequirement(w: ShellWord, catalog: Catalog, pos: DocPosition, out: I
   const word = lead ? slice(w, lead) : w;
   if (w.expands) {
     const name = NAME_PREFIX.exec(word.text)?.[0];
-    if (name && catalog.frameworkForPackage(normalizePackageName(name)) && word.text.length > name.length) {
+    if (name && pinSubject(name, catalog) && word.text.length > name.length) {
       out.notes.push({ range: spanRange(pos, word.offsets, 0, word.text.trimEnd().length), message: `cannot read the version of ${name}: it comes from a shell variable or command; not judged` });
     }
     return;
@@ -527,13 +530,16 @@ function condaInstall(args: readonly ShellWord[], catalog: Catalog, pos: DocPosi
     }
     const spec = parseCondaSpec(w.text);
     if (!spec) continue;
-    const framework = catalog.frameworkForPackage(normalizePackageName(spec.name));
-    if (!framework) continue;
+    const subject = pinSubject(spec.name, catalog);
+    if (!subject) continue;
     if (w.expands || spec.unreadable) {
       out.notes.push({ range: spanRange(pos, w.offsets, 0, w.text.length), message: w.expands ? `cannot read the version of ${spec.name}: it comes from a shell variable or command; not judged` : spec.unreadable! });
       continue;
     }
-    out.references.push(pinReference(framework.id, w, pos, { text: spec.name, start: spec.nameStart, end: spec.nameEnd }, spec.clauses, { start: spec.specStart, end: spec.specEnd }, normalizePackageName(spec.name)));
+    const ref = pinReference(subject, w, pos, { text: spec.name, start: spec.nameStart, end: spec.nameEnd }, spec.clauses, { start: spec.specStart, end: spec.specEnd }, normalizePackageName(spec.name));
+    // a MatchSpec, as in conda environment files (a Neuron package from conda is what `neuron-conda-package` judges)
+    ref.pin.manager = 'conda';
+    out.references.push(ref);
   }
 }
 
@@ -562,6 +568,7 @@ function aptInstall(args: readonly ShellWord[], pos: DocPosition, out: InstallSi
     const ref = pinReference('neuron', w, pos, { text: name, start: 0, end: name.length }, clauses, version ? { start: eq, end: w.text.length } : {}, name.toLowerCase());
     // an apt pin `=2.22.14.0-*` is an exact Debian version (with an optional glob), not a PEP 440 specifier
     ref.version = version ?? '';
+    ref.pin.manager = 'apt';
     out.references.push(ref);
   }
 }
