@@ -14,6 +14,7 @@ import { checkContainerImage } from './rules/containerImage';
 import { checkDlami } from './rules/dlami';
 import { checkFrameworkPin } from './rules/frameworkVersion';
 import { checkChannel, checkCondaPackage } from './rules/conda';
+import { checkNeuronPin } from './rules/neuronSdk';
 import { checkPythonVersion } from './rules/pythonVersion';
 import { checkSdkFramework } from './rules/sagemakerSdk';
 import type { RuleId, SeverityClass } from './rules/ruleIds';
@@ -109,6 +110,7 @@ export function analyzeText(text: string, path: string, kind: FileKind, catalog:
     if (ref.kind === 'framework-package-pin') {
       if (catalog.framework(ref.subject)) raw.push(...checkFrameworkPin(ref, context));
       if (ref.pin.manager === 'conda') raw.push(...checkCondaPackage(ref, context));
+      if (ref.subject === 'neuron') raw.push(...checkNeuronPin(ref, scan.references, context));
     } else if (ref.kind === 'container-image') raw.push(...checkContainerImage(ref, context));
     else if (ref.kind === 'dlami') raw.push(...checkDlami(ref, context));
     else if (ref.kind === 'python-version') raw.push(...checkPythonVersion(ref, context));

@@ -92,6 +92,7 @@ describe('dl-lifecycle explain and catalog (built CLI)', () => {
     assert.equal(fact('Neuron SDK releases'), '2.20.0 (2024-09-16)');
     assert.match(e.status, /Belongs to Neuron 2\.20\.0; the latest release is 2\.32\.0/);
     assert.ok(e.facts.some((f: { value: string }) => /end of support for PyTorch 2\.1/i.test(f.value)));
+    assert.deepEqual(e.findings.map((f: { rule: string }) => f.rule).sort(), ['neuron-end-of-support', 'neuron-sdk-outdated']);
   });
 
   it('explain reads a DLAMI name filter or SSM parameter path: family, framework end of patch, OS end of life', async () => {

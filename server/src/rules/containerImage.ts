@@ -10,7 +10,8 @@
  * (`catalog.endOfPatch(v, job)`: inference images of PyTorch 2.6 have their own), or the GA/EOP of
  * the image line in the DLC documentation data for repositories outside the framework table (`base`).
  * Neuron images are left to the Neuron SDK maintenance policy (Neuron §Dependency Software): their
- * framework version is not judged by the DLC framework table, their Python and OS are.
+ * framework version is not judged by the DLC framework table, their Python and OS are, and a tag's
+ * `sdkX.Y.Z` part gets the Neuron SDK rules (`checkNeuronImage` in `neuronSdk.ts`).
  * Base images (`python`, `ubuntu`, `nvidia/cuda`, `pytorch/pytorch`, …) get the Python, OS and
  * framework rules without fixes (the catalog lists no Docker Hub tags). Mapped images (policy
  * `[[images]]`) get the framework, Python and OS rules from what the mapping captured.
@@ -40,6 +41,7 @@ import type { Fact, Finding, Fix, ImageReference, Range, Reference, ReferenceKin
 import type { RuleContext } from './context';
 import type { ReferenceDescription } from './describe';
 import * as msg from './messages';
+import { checkNeuronImage } from './neuronSdk';
 import type { RuleId } from './ruleIds';
 import { defaultSeverityOf } from './ruleIds';
 
@@ -464,6 +466,10 @@ export function checkContainerImage(ref: ImageReference, ctx: RuleContext): Find
   if (os && after(asOf, os.release.endOfLife)) {
     const ago = daysBetween(os.release.endOfLife, asOf);
     out.push(referenceFinding('os-end-of-life', msg.osEndOfLifeMessage(os.release.name, os.written, os.release.endOfLife, ago, 'images'), ref, facts, dependencyFixes(ref, ev, ctx, 'OS'), { since: os.release.endOfLife }));
+  }
+  // a Neuron DLC's `sdkX.Y.Z` part: the Neuron SDK rules
+  if (ev.neuron && image.family === 'dlc') {
+    out.push(...checkNeuronImage(ref, { repository: ev.repo?.name, framework: ev.framework?.id ?? ev.repo?.framework, frameworkVersion: ev.version, accelerator: ev.repo?.accelerator ?? ev.tagParts?.processor?.text }, ctx));
   }
   return out;
 }

@@ -12,6 +12,7 @@ import { describeChannel } from './conda';
 import { describeDlami } from './dlami';
 import { evaluateVersion, frameworkVersionFacts } from './frameworkVersion';
 import * as msg from './messages';
+import { describeNeuronPin } from './neuronSdk';
 import { describePythonVersion } from './pythonVersion';
 import { describeSdkFramework } from './sagemakerSdk';
 
@@ -23,7 +24,8 @@ export interface ReferenceDescription {
 
 /**
  * Describes a reference for hovers and reports: a framework package pin (framework version, status,
- * facts, supported targets), a container image (its parts and the lifecycle of each, published tags
+ * facts, supported targets), a Neuron package pin (its SDK release, day, the release's other
+ * components, its support phase), a container image (its parts and the lifecycle of each, published tags
  * of the same line, nearest supported tags) or a DLAMI (family, framework version, OS, build date).
  * Undefined when the catalog cannot say anything about a package pin.
  */
@@ -35,6 +37,7 @@ export function describeReference(ref: Reference, ctx: RuleContext): ReferenceDe
   if (ref.kind === 'sdk-framework') return describeSdkFramework(ref, ctx);
   if (ref.kind === 'accelerator') return describeAccelerator(ref, ctx);
   if (ref.kind !== 'framework-package-pin') return undefined; // python-version, package-channel, sdk-framework: described by their rule families
+  if (ref.subject === 'neuron') return describeNeuronPin(ref, ctx);
   const ev = evaluateVersion(ref, ctx);
   if (!ev) return undefined;
   const fw = ev.framework;

@@ -2,6 +2,7 @@
  * Message builders: every rule message is made here, so tests and docs use the same words.
  */
 import type { Catalog, Framework, FrameworkVersion } from '../catalog/catalog';
+import { daysBetween } from '../dates';
 
 /** `1 day`, `754 days`. */
 export function days(n: number): string {
@@ -222,4 +223,70 @@ export function pinnedAmiBuildMessage(date: string, family: string, ssm: boolean
 /** Title of a whole-tag fix: `Update image to 2.5.1-gpu-… (nearest supported: PyTorch 2.5)`. */
 export function imageTagTitle(tag: string, label: string): string {
   return `Update image to ${tag} (${label})`;
+}
+
+// ---------------------------------------------------------------------------
+// Neuron SDK
+
+/** The policy clause of SDK releases and Neuron's own packages (`neuron-end-of-support`, `neuron-sdk-outdated`). */
+export const NEURON_SDK_CLAUSE = 'Neuron §Neuron SDK version life-cycle';
+/** The policy clause of frameworks, Python and operating systems that Neuron supports. */
+export const NEURON_DEPENDENCY_CLAUSE = 'Neuron §Dependency Software version life-cycle';
+
+/** `2.18.0`, `2.18.0, 2.18.1`, `2.18.0 … 2.19.1 (5 releases)`: the versions of a list of releases, shortened. */
+export function releaseList(versions: readonly string[]): string {
+  if (versions.length <= 3) return versions.join(', ');
+  return `${versions[0]} … ${versions[versions.length - 1]} (${versions.length} releases)`;
+}
+
+/** When an end of support takes effect, in words: `from Neuron 2.22.0 (2025-04-03, 597 days ago)`, `after Neuron 2.33`, `in a future release`. */
+export function neuronEndText(end: { release?: string; date?: string; effectiveRelease?: string; lastRelease?: string }, asOf: string): string {
+  const day = end.date ? ` (${end.date}, ${relativeDays(daysBetween(asOf, end.date))})` : '';
+  if (end.release) return `from Neuron ${end.release}${day}`;
+  if (end.effectiveRelease) return `from Neuron ${end.effectiveRelease} (not released as of ${asOf})`;
+  if (end.lastRelease) return `after Neuron ${end.lastRelease} (the next release is not out as of ${asOf})`;
+  return end.date ? `from ${end.date} (${relativeDays(daysBetween(asOf, end.date))})` : 'in a future release (no release or day named yet)';
+}
+
+/** One ended or announced thing of a Neuron message: what, when it ends (from {@link neuronEndText}), when it was announced, the clause. */
+export interface NeuronEndPhrase { what: string; when: string; announced: string; clause: string }
+
+/**
+ * `neuron-end-of-support`: `holder` is the reference in words (`torch-neuronx 2.1.2.2.3.0 (Neuron SDK
+ * 2.20.0)`, `This Neuron DLC (Neuron SDK 2.15.0)`); the first ended thing is named in full, the
+ * others after "also".
+ */
+export function neuronEndOfSupportMessage(holder: string, ended: readonly NeuronEndPhrase[]): string {
+  const [first, ...rest] = ended;
+  const also = rest.length ? ` Also ended: ${rest.map((e) => `${e.what} ${e.when}, announced ${e.announced}`).join('; ')}.` : '';
+  return `${holder} is past end of support: Neuron no longer supports ${first.what} ${first.when}; announced ${first.announced} (${first.clause}). It gets no more critical bug fixes or security patches; Neuron recommends upgrading to the latest Neuron SDK release.${also}`;
+}
+
+/** `neuron-end-of-support-announced`: still supported until the end takes effect (policy Phase 2). */
+export function neuronEndAnnouncedMessage(holder: string, announced: readonly NeuronEndPhrase[]): string {
+  const [first, ...rest] = announced;
+  const also = rest.length ? ` Also announced: ${rest.map((e) => `${e.what} ${e.when}, announced ${e.announced}`).join('; ')}.` : '';
+  return `${holder}: Neuron announced on ${first.announced} the end of support for ${first.what} ${first.when} (${first.clause}); it is supported until then.${also}`;
+}
+
+/** `neuron-sdk-outdated`. */
+export function neuronOutdatedMessage(holder: string, release: string, date: string, ago: number, latest: string, latestDate: string | undefined): string {
+  const latestOn = latestDate ? ` (${latestDate})` : '';
+  return `${holder}: Neuron SDK ${release} was released on ${date} (${days(ago)} ago), longer ago than the 12 months AWS usually supports a Neuron SDK release for, and Neuron ${latest}${latestOn} is out. "We recommend users to upgrade to the latest Neuron SDK version" (${NEURON_SDK_CLAUSE}).`;
+}
+
+/** `neuron-mixed-releases`, the release part: `pin` belongs to `releases`, the file's newest Neuron pin `other` (on `line`, 1-based) to `otherReleases`. */
+export function neuronMixedReleasesMessage(pin: string, releases: readonly string[], other: string, line: number, otherReleases: readonly string[]): string {
+  return `${pin} belongs to Neuron SDK ${releaseList(releases)}, but ${other} (line ${line}) belongs to Neuron SDK ${releaseList(otherReleases)}: the Neuron packages of this file share no SDK release. Neuron releases its packages together; install the versions of one release.`;
+}
+
+/** `neuron-mixed-releases`, the framework part: a Neuron framework build built for `framework` `version` next to a framework pin that asks for another. */
+export function neuronFrameworkMismatchMessage(pin: string, framework: string, version: string, frameworkPin: string, line: number): string {
+  return `${pin} is built for ${framework} ${version}, but ${frameworkPin} (line ${line}) in this file asks for another ${framework} version: the installer cannot satisfy both.`;
+}
+
+/** Title of the align fix: `Align Neuron packages to SDK 2.31.1`, with what it leaves and a `--hash` note. */
+export function neuronAlignTitle(release: string, left: readonly string[], hashes: boolean): string {
+  const leaves = left.length ? ` (leaves ${left.join(', ')})` : '';
+  return `Align Neuron packages to SDK ${release}${leaves}${hashes ? '; regenerate the --hash values' : ''}`;
 }

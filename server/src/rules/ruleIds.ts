@@ -35,6 +35,18 @@ export const RULES = {
     summary: 'A Neuron package installed from conda: Neuron conda packages ended with Neuron 1.14.0 (1.13.0 was the last with them).',
     since: 'the day the end of Neuron conda packages was announced',
   },
+  'neuron-end-of-support': {
+    defaultSeverity: 'warning',
+    summary: 'The Neuron SDK release, Neuron package, framework version, Python or OS a Neuron reference uses has reached end of support under a Neuron announcement.',
+    since: 'the day the end of support took effect (the day of the first release without support)',
+  },
+  'neuron-end-of-support-announced': { defaultSeverity: 'information', summary: 'Neuron has announced an end of support for what a Neuron reference uses; it has not taken effect yet (policy Phase 2).' },
+  'neuron-sdk-outdated': {
+    defaultSeverity: 'information',
+    summary: 'The Neuron SDK release of a Neuron reference is more than 12 months old and newer releases exist; Neuron recommends the latest release.',
+    since: 'the day the release turned 12 months (365 days) old',
+  },
+  'neuron-mixed-releases': { defaultSeverity: 'warning', summary: 'The Neuron packages of one file belong to no common Neuron SDK release, or a Neuron framework build disagrees with the framework pin of the same file.' },
   'unresolved-reference': { defaultSeverity: 'hint', summary: 'Something that looks like a reference could not be read, e.g. an image assembled from an ARG without a default; it is not judged.' },
 } as const satisfies Record<string, { defaultSeverity: SeveritySetting; defaultSeverityFor?: Partial<Record<SeverityClass, SeveritySetting>>; summary: string; since?: string }>;
 

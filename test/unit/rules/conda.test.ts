@@ -207,6 +207,10 @@ describe('the whole fixture', () => {
       'end-of-patch@pytorch=1.13',
       'end-of-patch@tensorflow==2.11.0',
       'neuron-conda-package@torch-neuron=1.7.1.1.3.5.0',
+      // PyTorch 1.7 builds for Inf1 next to pytorch=1.13: ended, old, and a different framework version
+      'neuron-end-of-support@torch-neuron=1.7.1.1.3.5.0',
+      'neuron-mixed-releases@torch-neuron=1.7.1.1.3.5.0',
+      'neuron-sdk-outdated@torch-neuron=1.7.1.1.3.5.0',
       'python-end-of-life@python=3.8',
     ]);
   });

@@ -83,9 +83,9 @@ describe('container image rules (bundled catalog, asOf 2026-11-21)', () => {
     for (const x of f.fixes) assert.ok(catalog.images!.isPublished('huggingface-pytorch-training', x.edits[0].newText), x.title);
   });
 
-  it('a Neuron DLC: Python and OS are judged, the framework version is left to the Neuron policy', () => {
+  it('a Neuron DLC: Python and OS are judged, the framework version by the Neuron policy (its sdk part)', () => {
     const uri = `${E}pytorch-inference-neuronx:1.13.1-neuronx-py310-sdk2.15.0-ubuntu20.04`;
-    assert.deepEqual(rules(uri), ['python-end-of-life', 'os-end-of-life']);
+    assert.deepEqual(rules(uri).sort(), ['neuron-end-of-support', 'neuron-sdk-outdated', 'os-end-of-life', 'python-end-of-life']);
     assert.deepEqual(rules(`${E}pytorch-inference-neuronx:2.9.0-neuronx-py312-sdk2.31.1-ubuntu24.04`), []);
   });
 

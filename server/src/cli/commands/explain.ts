@@ -83,7 +83,7 @@ export function explain(args: string[], catalog: Catalog, asOf: string, warningW
   if (args.length === 1) {
     const image = explainImage(args[0], catalog, asOf, warningWindowDays);
     if (image) return image;
-    const neuron = explainNeuronPin(args[0], catalog, asOf);
+    const neuron = explainNeuronPin(args[0], catalog, asOf, warningWindowDays);
     if (neuron) return neuron;
   }
   const dlami = explainDlami(subject, catalog, asOf, warningWindowDays);
@@ -188,7 +188,7 @@ function explainImage(text: string, catalog: Catalog, asOf: string, warningWindo
 }
 
 /** Explains a Neuron package pin (`torch-neuronx==2.1.2.2.3.0`); undefined when the text is not one. */
-function explainNeuronPin(text: string, catalog: Catalog, asOf: string): Explanation | undefined {
+function explainNeuronPin(text: string, catalog: Catalog, asOf: string, warningWindowDays: number): Explanation | undefined {
   const neuron = catalog.neuron;
   const m = /^([A-Za-z0-9._-]+)\s*==\s*([0-9][0-9A-Za-z.+-]*)$/.exec(text.trim());
   if (!neuron || !m || !neuron.isNeuronPackage(m[1])) return undefined;
@@ -210,7 +210,10 @@ function explainNeuronPin(text: string, catalog: Catalog, asOf: string): Explana
     facts.push({ label: `Announced ${a.announced}`, value: `${a.what}${end.release ? ` (from Neuron ${end.release.version}${end.release.date ? `, ${end.release.date}` : ''})` : end.date ? ` (from ${end.date})` : ''}` });
   }
   const status = releases.length === 0 ? 'This version is not in any Neuron SDK release the catalog knows.' : latest && newest && latest.version !== newest.version ? `Belongs to Neuron ${newest.version}; the latest release is ${latest.version}.` : undefined;
-  return { subject: text, kind: 'neuron-package', title: `Neuron package ${name} ${version}`, status, facts, findings: [], asOf, catalog: catalog.generated };
+  // the findings a requirements file with this one line would get (the Neuron SDK rules)
+  const analysis = analyzeText(`${text.trim()}\n`, 'requirements.txt', fileKindById('pip-requirements')!, catalog, { asOf, warningWindowDays });
+  const findings = analysis.findings.filter((f) => f.reference).map((f) => ({ rule: f.rule, severity: f.severity, message: f.message }));
+  return { subject: text, kind: 'neuron-package', title: `Neuron package ${name} ${version}`, status, facts, findings, asOf, catalog: catalog.generated };
 }
 
 /** Renders an explanation as aligned text. */
