@@ -185,12 +185,13 @@ export const FILE_KINDS: readonly FileKind[] = [
     includesAreLocal: false,
   },
   {
-    // the generic recognisers over scripts: `docker pull <DLC URI>`, `aws ec2 describe-images --filters Name=name,Values='Deep Learning AMI …'`
+    // the generic recognisers over scripts (`docker pull <DLC URI>`, `aws ec2 describe-images --filters
+    // Name=name,Values='Deep Learning AMI …'`) and their install commands (`pip install`, `apt-get install aws-neuronx-…`)
     id: 'script',
     languageIds: ['shellscript', 'makefile'],
     patterns: ['*.sh', '*.bash', '*.zsh', '*.ksh', 'Makefile', 'makefile', 'GNUmakefile', '*.mk', 'Jenkinsfile'],
     lineComment: '#',
-    scan: (text, catalog, _path, options) => scanText(text, catalog, { mappings: options?.mappings, commentMarker: '#' }),
+    scan: (text, catalog, _path, options) => scanText(text, catalog, { mappings: options?.mappings, commentMarker: '#', shellInstalls: true }),
     includesAreLocal: false,
     generic: 'scripts',
   },

@@ -5,8 +5,10 @@
  *   images of a policy file's `[[images]]` mappings (`findImageReferences`);
  * - DLAMI names and name filters (`Deep Learning AMI GPU PyTorch 2.0.1 (Amazon Linux 2) *`) and SSM
  *   parameter paths (`/aws/service/deeplearning/ami/…`) (`findDlamiReferences`).
- * Base images are not searched for (`python:3.10` is too common in prose), nor package pins
- * (`pip install torch==…` in a script is a command the file kinds that run it read).
+ * Base images are not searched for (`python:3.10` is too common in prose). With `shellInstalls`
+ * (shell scripts, Makefiles) the install commands are read too, as in a Dockerfile `RUN`:
+ * `pip install torch==…` / `torch-neuronx==…`, `conda install …`, `apt-get install
+ * aws-neuronx-…=…` (`shellInstalls.ts`; its first 200,000 characters).
  *
  * Comments: with `commentMarker` `#` (scripts, Makefiles), a `#` at the start of a line or after
  * white space starts a comment to the end of the line, for suppression directives
@@ -14,10 +16,14 @@
  * holding a reference is a statement. Ranges are LSP ranges; linear in the text; never throws.
  */
 import type { Catalog } from '../catalog/catalog';
-import type { Comment, ScanResult } from '../model';
+import type { Comment, Reference, ScanResult } from '../model';
 import type { ImageMapping } from '../policy/images';
 import { TextIndex } from '../text';
 import { findDlamiReferences, findImageReferences } from './images';
+import { scanShellInstalls } from './shellInstalls';
+
+/** Install commands are read in the first this many characters of a script. */
+const MAX_SHELL_TEXT = 200_000;
 
 /** Options of {@link scanText}. */
 export interface TextScanOptions {
@@ -25,6 +31,8 @@ export interface TextScanOptions {
   mappings?: readonly ImageMapping[];
   /** The line-comment marker of the file's language (`#`), or '' when it has none (Markdown). */
   commentMarker?: string;
+  /** Read install commands as shell (scripts and Makefiles), not only image URIs and DLAMI names. */
+  shellInstalls?: boolean;
 }
 
 /**
@@ -38,7 +46,14 @@ export function scanText(text: string, catalog: Catalog, options: TextScanOption
   try {
     const index = new TextIndex(text);
     const at = (o: number) => index.positionAt(o);
-    const refs = [...findImageReferences(text, at, catalog, { mappings: options.mappings }), ...findDlamiReferences(text, at, catalog)];
+    const refs: Reference[] = [...findImageReferences(text, at, catalog, { mappings: options.mappings }), ...findDlamiReferences(text, at, catalog)];
+    if (options.shellInstalls) {
+      const n = Math.min(text.length, MAX_SHELL_TEXT);
+      const offsets = Array.from({ length: n }, (_, i) => i);
+      const installs: ScanResult = { ...out, references: [] };
+      scanShellInstalls({ text: text.slice(0, n), offsets }, catalog, at, installs);
+      refs.push(...installs.references);
+    }
     refs.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
     out.references.push(...refs);
     const lines = new Set<number>();

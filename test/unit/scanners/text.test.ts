@@ -65,14 +65,41 @@ describe('scanText (scripts, Makefiles, Markdown)', () => {
   });
 
   it('never throws and keeps every range inside the text (random text, CRLF, NUL, BOM, mutated scripts)', () => {
-    const pieces = fc.constantFrom(DLC, SSM, 'Deep Learning AMI (Ubuntu 18.04) Version 60.*', '# c', '\r\n', '\n', '\r', '\u0000', '\ufeff', ' ', '"', "'", '${', '}', '.dkr.ecr.', 'public.ecr.aws/', '😀');
+    const pieces = fc.constantFrom(DLC, SSM, 'pip install torch-neuronx==2.1.2.2.3.0 ', 'apt-get install aws-neuronx-dkms=2.* ', ' && ', '\\\n', 'Deep Learning AMI (Ubuntu 18.04) Version 60.*', '# c', '\r\n', '\n', '\r', '\u0000', '\ufeff', ' ', '"', "'", '${', '}', '.dkr.ecr.', 'public.ecr.aws/', '😀');
     const text = fc.oneof(fc.string({ maxLength: 300 }), fc.array(fc.oneof(pieces, fc.string({ maxLength: 8 })), { maxLength: 40 }).map((xs) => xs.join('')));
     const mutated = fc.tuple(fc.nat(SCRIPT.length), fc.nat(20), fc.string({ maxLength: 5 })).map(([at, del, ins]) => SCRIPT.slice(0, at) + ins + SCRIPT.slice(at + del));
     fc.assert(
       fc.property(fc.oneof(text, mutated), fc.constantFrom('#', ''), (t, marker) => {
-        checkScanResult(t, scanText(t, catalog, { commentMarker: marker }), marker || '#');
+        checkScanResult(t, scanText(t, catalog, { commentMarker: marker, shellInstalls: marker === '#' }), marker || '#');
       }),
       { numRuns: 1000 },
     );
+  });
+});
+
+describe('scanText with shell installs (scripts, Makefiles)', () => {
+  it('reads pip, conda and apt install commands besides image URIs, each at its place', () => {
+    const script = [
+      '#!/bin/bash',
+      'sudo apt-get install -y aws-neuronx-dkms=2.* aws-neuronx-runtime-lib=2.21.37.0-a9c2a3a1b',
+      'python -m pip install torch-neuronx==2.1.2.2.3.0 neuronx-cc==2.* torch==2.1.2 numpy  # pinned to Neuron 2.20',
+      `docker pull ${DLC}`,
+      'echo pip install torch==1.0.0',
+      '',
+    ].join('\n');
+    const r = scanText(script, catalog, { commentMarker: '#', shellInstalls: true });
+    assert.deepEqual(
+      r.references.map((x) => [x.range.start.line, x.kind, x.subject, slice(script, x.range)]),
+      [
+        [1, 'framework-package-pin', 'neuron', 'aws-neuronx-dkms=2.*'],
+        [1, 'framework-package-pin', 'neuron', 'aws-neuronx-runtime-lib=2.21.37.0-a9c2a3a1b'],
+        [2, 'framework-package-pin', 'neuron', 'torch-neuronx==2.1.2.2.3.0'],
+        [2, 'framework-package-pin', 'neuron', 'neuronx-cc==2.*'],
+        [2, 'framework-package-pin', 'pytorch', 'torch==2.1.2'],
+        [3, 'container-image', 'pytorch', DLC],
+      ],
+    );
+    assert.deepEqual(scanText(script, catalog, { commentMarker: '#' }).references.map((x) => x.kind), ['container-image'], 'without the option only images and DLAMIs');
+    checkScanResult(script, r);
   });
 });
