@@ -11,6 +11,7 @@
  * lists no published DLAMI names, and a fix must never propose an AMI that may not exist.
  * `superseded-patch` is not reported for DLAMIs for the same reason.
  */
+import { checkNeuronDlami } from './neuronSdk';
 import type { Framework, FrameworkVersion } from '../catalog/catalog';
 import { minorOf } from '../catalog/catalog';
 import type { DlamiFamily, OsRelease, RetiredThing } from '../catalog/lifecycle';
@@ -124,6 +125,11 @@ export function checkDlami(ref: DlamiReference, ctx: RuleContext): Finding[] {
   if (ev.os && toEpochDay(ctx.asOf) > toEpochDay(ev.os.release.endOfLife)) {
     const r = ev.os.release;
     out.push(referenceFinding('os-end-of-life', msg.osEndOfLifeMessage(r.name, ev.os.written, r.endOfLife, daysBetween(r.endOfLife, ctx.asOf), 'DLAMIs'), ref, facts, [], { since: r.endOfLife }));
+  }
+  // a Neuron DLAMI's framework and OS follow the Neuron SDK policy's announcements
+  if (ev.neuron) {
+    const inf1 = /inf1/i.test(ref.dlami.family) || /\binf1\b/i.test(ref.text);
+    out.push(...checkNeuronDlami(ref, { framework: ev.framework?.id, frameworkVersion: ev.version, accelerator: inf1 ? 'neuron' : 'neuronx', os: ev.os?.written ?? ref.dlami.parts.os?.text, familyName }, ctx));
   }
   const date = ref.dlami.parts.date;
   if (ref.dlami.form !== 'ssm-parameter' && date && /^\d{8}$/.test(date.text)) {

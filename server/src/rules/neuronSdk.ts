@@ -65,7 +65,7 @@ import type { CalendarDay } from '../dates';
 import { addDays, daysBetween, toEpochDay } from '../dates';
 import type { AlignContext, AlignPin, VersionStanding } from '../fixes/neuronAlign';
 import { alignTarget, neuronAlignFix } from '../fixes/neuronAlign';
-import type { Fact, Finding, Fix, ImageReference, PackagePin, PackagePinReference, Reference } from '../model';
+import type { DlamiReference, Fact, Finding, Fix, ImageReference, PackagePin, PackagePinReference, Reference } from '../model';
 import { referenceFinding } from './containerImage';
 import type { RuleContext } from './context';
 import type { ReferenceDescription } from './describe';
@@ -305,7 +305,7 @@ export function packageEnds(pkg: string, version: string | undefined, ctx: RuleC
 }
 
 /** The end announcements about what a Neuron DLC is: its Python, OS, framework version (on the repository's instance families) and repository. */
-function imageEnds(info: NeuronImageInfo & { python?: string; os?: string }, ctx: RuleContext): NeuronEndItem[] {
+function imageEnds(info: NeuronImageInfo & { python?: string; os?: string }, ctx: RuleContext, scope: 'dlc' | 'dlami' = 'dlc'): NeuronEndItem[] {
   const neuron = ctx.catalog.neuron!;
   const out: NeuronEndItem[] = [];
   const seen = new Set<NeuronAnnouncement>();
@@ -324,7 +324,7 @@ function imageEnds(info: NeuronImageInfo & { python?: string; os?: string }, ctx
     add(neuron.announcementsFor({ framework: fw, version: info.frameworkVersion, instances }), (s) => 'framework' in s && !('image' in s) && s.framework === fw && s.scope === undefined && (s.version === undefined || hasVersionPrefix(s.version, info.frameworkVersion!)) && (!s.instances || s.instances.some((i) => instances.includes(i))));
   }
   if (info.python) add(neuron.announcementsFor({ python: info.python }), (s) => 'python' in s);
-  if (info.os) add(neuron.announcementsFor({ os: info.os }), (s) => 'os' in s && (s.scope === undefined || s.scope === 'dlc'));
+  if (info.os) add(neuron.announcementsFor({ os: info.os }), (s) => 'os' in s && (s.scope === undefined || s.scope === scope));
   if (info.repository) add(neuron.announcementsFor({ image: 'dlc', name: info.repository }), (s) => 'image' in s && s.name?.toLowerCase() === info.repository!.toLowerCase());
   return out;
 }
@@ -524,7 +524,7 @@ function pinHolder(ref: PackagePinReference, ev: NeuronPinEvaluation): string {
 }
 
 /** The end-of-support, announced and outdated findings of a reference judged at release `release`. */
-function lifecycleFindings(ref: Reference, holder: string, release: NeuronRelease, ended: NeuronEndGroup[], announced: NeuronEndGroup[], baseFacts: Fact[], ctx: RuleContext, version?: string): Finding[] {
+function lifecycleFindings(ref: Reference, holder: string, release: NeuronRelease | undefined, ended: NeuronEndGroup[], announced: NeuronEndGroup[], baseFacts: Fact[], ctx: RuleContext, version?: string): Finding[] {
   const neuron = ctx.catalog.neuron!;
   const out: Finding[] = [];
   const extra = version === undefined ? {} : { version };
@@ -539,7 +539,7 @@ function lifecycleFindings(ref: Reference, holder: string, release: NeuronReleas
     out.push(referenceFinding('neuron-end-of-support-announced', msg.neuronEndAnnouncedMessage(holder, pending.map((g) => phrase(g, ctx))), ref, facts, [], extra));
   }
   const latest = neuron.latest(ctx.asOf);
-  if (release.date && outdatedOn(release, ctx.asOf) && latest && compareSdkVersions(latest.version, release.version) > 0) {
+  if (release?.date && outdatedOn(release, ctx.asOf) && latest && compareSdkVersions(latest.version, release.version) > 0) {
     const ago = daysBetween(release.date, ctx.asOf);
     const facts = [...baseFacts, { label: 'Policy', value: `${msg.NEURON_SDK_CLAUSE}: supported for at least 12 months` }];
     out.push(referenceFinding('neuron-sdk-outdated', msg.neuronOutdatedMessage(holder, release.version, release.date, ago, latest.version, latest.date), ref, facts, [], { ...extra, since: addDays(release.date, 365) }));
@@ -608,6 +608,22 @@ export function checkNeuronImage(ref: ImageReference, info: NeuronImageInfo, ctx
   const { ended, announced } = judgeEnds(imageEnds(full, ctx), ctx, release);
   const base = releaseFacts([release], undefined, ctx);
   return lifecycleFindings(ref, `This Neuron DLC (Neuron SDK ${release.version})`, release, ended, announced, base, ctx);
+}
+
+/**
+ * Runs `neuron-end-of-support` and `neuron-end-of-support-announced` on a Neuron DLAMI name, filter
+ * or SSM path (`Deep Learning AMI Neuron PyTorch 1.13 (Ubuntu 20.04) *`). The names carry no SDK
+ * release (each build ships the latest one), so the announcements about what the name does carry are
+ * judged by their dates alone: its framework version (`info.framework`, `info.frameworkVersion`;
+ * `accelerator` `neuron` for Inf1 families) and its OS (announcements scoped to DLAMIs or to
+ * everything; Neuron §Dependency Software version life-cycle). No `neuron-sdk-outdated` (no
+ * release) and no fix (move to a supported family).
+ * @returns [] when the catalog has no Neuron data
+ */
+export function checkNeuronDlami(ref: DlamiReference, info: NeuronImageInfo & { os?: string; familyName: string }, ctx: RuleContext): Finding[] {
+  if (!ctx.catalog.neuron) return [];
+  const { ended, announced } = judgeEnds(imageEnds({ ...info, repository: undefined }, ctx, 'dlami'), ctx);
+  return lifecycleFindings(ref, `This Neuron DLAMI (${info.familyName})`, undefined, ended, announced, [], ctx);
 }
 
 /** The support phase of a release and what ended or is announced, in words (hover status). */

@@ -63,8 +63,8 @@ describe('DLAMI rules (bundled catalog, asOf 2026-11-21)', () => {
     assert.deepEqual(a.findings.map((f) => [f.rule, f.severity]), [['unpinned', 'hint']]);
   });
 
-  it('a Neuron DLAMI: the OS is judged, the framework version is left to the Neuron policy', () => {
-    assert.deepEqual(rules('/aws/service/neuron/dlami/pytorch-1.13/ubuntu-20.04'), ['os-end-of-life']);
+  it('a Neuron DLAMI: the OS is judged, the framework version by the Neuron policy (not the DLAMI table)', () => {
+    assert.deepEqual(rules('/aws/service/neuron/dlami/pytorch-1.13/ubuntu-20.04'), ['os-end-of-life', 'neuron-end-of-support']);
   });
 
   it('hover: family, framework version and OS lifecycle, supported versions', () => {

@@ -344,3 +344,32 @@ describe('Neuron rules on arbitrary pins (property)', () => {
     );
   });
 });
+
+describe('Neuron DLAMIs', () => {
+  const script = fileKindById('script')!;
+  const rulesOf = (text: string, asOf: string) =>
+    analyze(`aws ec2 describe-images --filters "Name=name,Values=${text}"\n`, asOf, script, 'find-ami.sh')
+      .findings.filter((f) => f.rule.startsWith('neuron-'))
+      .map((f) => f.rule);
+  const name = 'Deep Learning AMI Neuron PyTorch 1.13 (Ubuntu 20.04) *';
+  // the announcement that ends PyTorch 1.13 on Trn/Inf2, from the catalog
+  const ending = neuron
+    .announcementsFor({ framework: 'pytorch', version: '1.13', instances: ['trn1', 'trn2', 'inf2'] })
+    .map((a) => ({ a, end: neuron.supportEnd(a) }))
+    .find(({ a, end }) => a.kind !== 'maintenance' && a.kind !== 'deprecation' && end.release?.date !== undefined)!;
+
+  it('judges the framework of a Neuron DLAMI name by the Neuron announcements, by their dates (no SDK release in the name)', () => {
+    assert.ok(ending, 'the catalog has an end announcement for PyTorch 1.13');
+    const effective = ending.end.release!.date!;
+    assert.deepEqual(rulesOf(name, addDays(ending.a.announced, -1)), [], 'before the announcement');
+    if (addDays(ending.a.announced, 1) < effective) assert.deepEqual(rulesOf(name, addDays(ending.a.announced, 1)), ['neuron-end-of-support-announced'], 'announced, not yet in effect');
+    assert.deepEqual(rulesOf(name, AS_OF), ['neuron-end-of-support']);
+    const f = analyze(`aws ec2 describe-images --filters "Name=name,Values=${name}"\n`, AS_OF, script, 'find-ami.sh').findings.find((x) => x.rule === 'neuron-end-of-support')!;
+    assert.match(f.message, /^This Neuron DLAMI \(Deep Learning AMI Neuron PyTorch\) is past end of support: .*PyTorch 1\.13/);
+    assert.equal(f.since, effective);
+  });
+
+  it('gives no Neuron finding to a DLAMI family that is not a Neuron one', () => {
+    assert.deepEqual(rulesOf('Deep Learning OSS Nvidia Driver AMI GPU PyTorch 1.13 (Ubuntu 20.04) *', AS_OF), []);
+  });
+});
