@@ -212,3 +212,22 @@ describe('the align fix (property)', () => {
     assert.ok(fixedFiles > 50, `${fixedFiles} files had a fix`);
   });
 });
+
+describe('align target when a package has ended in every later release', () => {
+  it('aligns to the latest release that ships the most of the file\'s packages, and names the one it leaves', () => {
+    const text = 'torch==2.1.2\ntorch-neuronx==2.1.2.2.3.0\nneuronx-cc==2.13.66.0\ntransformers-neuronx==0.12.313\n';
+    const fix = alignFix(analyze(text).findings)!;
+    assert.ok(fix, 'an align fix is offered');
+    const target = targetOf(fix);
+    // transformers-neuronx shipped last before its end: no release out on AS_OF ships all four packages
+    assert.equal(target.packages['transformers-neuronx'], undefined);
+    assert.ok(target.packages['torch-neuronx'] && target.packages['neuronx-cc'], `${target.version} ships torch-neuronx and neuronx-cc`);
+    const later = neuron.releases().filter((r) => r.date && r.date <= AS_OF && r.date > target.date! && r.packages['torch-neuronx'] && r.packages['neuronx-cc']);
+    assert.deepEqual(later.map((r) => r.version), [], 'no later release ships both');
+    assert.match(fix.title, /leaves transformers-neuronx/);
+    const fixed = applyEdits(text, fix.edits).split('\n');
+    assert.equal(fixed[3], 'transformers-neuronx==0.12.313', 'the package the target does not ship is left as written');
+    assert.notEqual(fixed[1], 'torch-neuronx==2.1.2.2.3.0');
+    assert.notEqual(fixed[2], 'neuronx-cc==2.13.66.0');
+  });
+});

@@ -100,8 +100,9 @@ function grade(release: NeuronRelease, pins: readonly AlignPin[], actx: AlignCon
  * supported and ships a version of every Neuron package of the file without an end announced or in
  * effect; else, among the releases out on `asOf` and not older than `newest`, the latest that ships
  * such versions (a supported release first), then the latest that ships versions without an end in
- * effect; else the latest release out on `asOf` that ships packages. Undefined when no release is
- * out on `asOf`.
+ * effect; else the latest that ships the most of the file's packages (one has ended everywhere);
+ * else the latest release out on `asOf` that ships packages. Undefined when no release is out on
+ * `asOf`.
  */
 export function alignTarget(pins: readonly AlignPin[], newest: NeuronRelease | undefined, actx: AlignContext): NeuronRelease | undefined {
   if (newest && actx.supported(newest) && grade(newest, pins, actx) === 2) return newest;
@@ -112,7 +113,20 @@ export function alignTarget(pins: readonly AlignPin[], newest: NeuronRelease | u
     .sort((a, b) => (a.date! < b.date! ? 1 : a.date! > b.date! ? -1 : 0));
   const candidates = out.filter((r) => !newest?.date || r.date! >= newest.date).map((r) => ({ r, g: grade(r, pins, actx), s: actx.supported(r) }));
   const pick = (g: number, s: boolean) => candidates.find((c) => c.g === g && (!s || c.s))?.r;
-  return pick(2, true) ?? pick(2, false) ?? pick(1, true) ?? pick(1, false) ?? out[0];
+  return pick(2, true) ?? pick(2, false) ?? pick(1, true) ?? pick(1, false) ?? mostShipped(candidates, pins, actx) ?? out[0];
+}
+
+/**
+ * When no release ships every package of the file (one has ended): the latest candidate that ships
+ * the most of them, a supported one first, so that the fix moves as many pins as it can.
+ */
+function mostShipped(candidates: ReadonlyArray<{ r: NeuronRelease; s: boolean }>, pins: readonly AlignPin[], actx: AlignContext): NeuronRelease | undefined {
+  let best: { r: NeuronRelease; n: number; s: boolean } | undefined;
+  for (const c of candidates) {
+    const n = pins.filter((p) => targetVersion(c.r, p, actx) !== undefined).length;
+    if (n > 0 && (!best || n > best.n || (n === best.n && c.s && !best.s))) best = { r: c.r, n, s: c.s };
+  }
+  return best?.r;
 }
 
 /**
