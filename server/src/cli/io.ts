@@ -41,11 +41,12 @@ export function asOfOption(text: string | undefined): CalendarDay {
   }
 }
 
-/** `--format`: `text` (the default) or `json`. @throws UsageError */
-export function formatOption(text: string | undefined): 'text' | 'json' {
+/** `--format`: `text` (the default), `json`, or one of `more` formats the command also writes (`sarif`). @throws UsageError */
+export function formatOption<T extends string = never>(text: string | undefined, more: readonly T[] = []): 'text' | 'json' | T {
   const format = text ?? 'text';
-  if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, got '${format}'`);
-  return format;
+  const allowed: string[] = ['text', 'json', ...more];
+  if (!allowed.includes(format)) throw new UsageError(`--format must be ${allowed.slice(0, -1).join(', ')} or ${allowed[allowed.length - 1]}, got '${format}'`);
+  return format as 'text' | 'json' | T;
 }
 
 /** A whole number of days (`--warning-window`); `undefined` gives `fallback`. @throws UsageError */

@@ -6,8 +6,9 @@
  */
 import type { Severity } from '../../model';
 import { toJsonReport, toTextReport } from '../format';
+import { toSarifReport } from '../sarif';
 import type { CliIO } from '../io';
-import { asOfOption, formatOption, parseCommandArgs, UsageError, wholeDaysOption } from '../io';
+import { asOfOption, formatOption, parseCommandArgs, UsageError, VERSION, wholeDaysOption } from '../io';
 import { CATALOG_OPTIONS, CATALOG_OPTIONS_USAGE, loadCliCatalog } from '../catalogOptions';
 import type { PolicyChoice, ScanRun } from '../scan';
 import { displayPath, scanPaths } from '../scan';
@@ -23,7 +24,7 @@ references and judges them by AWS's lifecycle policies.
 Options:
   --as-of YYYY-MM-DD      evaluation day (default: today, UTC)
   --fail-on LEVEL         error|warning|information|hint|never: exit 1 when a finding is at or above LEVEL (default: error)
-  --format FORMAT         text|json (default: text)
+  --format FORMAT         text|json|sarif (default: text); sarif is SARIF 2.1.0 for code scanning
   --exclude GLOB          leave out paths matching GLOB (relative to each scanned folder; repeatable)
   --warning-window DAYS   days before end of patch that end-of-patch-soon reports (default: 90)
   --max-file-size MB      skip files larger than this (default: 2)
@@ -66,7 +67,7 @@ export function runScan(argv: string[], io: CliIO): number {
   const asOf = asOfOption(values['as-of']);
   const failOn = values['fail-on'] ?? 'error';
   if (!(FAIL_ON as readonly string[]).includes(failOn)) throw new UsageError(`--fail-on must be one of ${FAIL_ON.join('|')}, got '${failOn}'`);
-  const format = formatOption(values.format);
+  const format = formatOption(values.format, ['sarif'] as const);
   const window = wholeDaysOption('--warning-window', values['warning-window'], 90);
   if (values.policy !== undefined && values['no-policy']) throw new UsageError('--policy and --no-policy cannot be used together');
   const policy: PolicyChoice = values['no-policy'] ? { mode: 'none' } : values.policy !== undefined ? { mode: 'file', file: values.policy } : { mode: 'nearest' };
@@ -86,8 +87,9 @@ export function runScan(argv: string[], io: CliIO): number {
   });
   const policyProblems = printPolicyProblems(result, io);
   const reportAsOf = result.asOfDays.length === 1 ? result.asOfDays[0] : asOf;
-  if (format === 'json') {
-    io.stdout(`${JSON.stringify(toJsonReport(result, reportAsOf, catalog, io.cwd), null, 2)}\n`);
+  if (format === 'json' || format === 'sarif') {
+    const report = format === 'json' ? toJsonReport(result, reportAsOf, catalog, io.cwd) : toSarifReport(result, reportAsOf, catalog, VERSION);
+    io.stdout(`${JSON.stringify(report, null, 2)}\n`);
     for (const n of result.notes) io.stderr(`note: ${n.path}: ${n.message}\n`);
   } else {
     const color = io.isTTY && !io.env.NO_COLOR;
