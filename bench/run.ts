@@ -66,6 +66,26 @@ async function main(): Promise<void> {
   const ratio = (perLine('analyse 100,000 lines', 100_000) * 100_000) / (perLine('analyse 1,000 lines', 1000) * 1000);
   console.log(`100,000-line file takes ${ratio.toFixed(1)}× the 1,000-line file (bar: ≤ 100×).`);
   catalogLoad();
+  parsersLoad();
+}
+
+/** Parser start-up in 9 fresh processes each: the runtime with the Python grammar alone, and with every grammar. */
+function parsersLoad(): void {
+  const median = (which: string) => {
+    const v: number[] = [];
+    for (let i = 0; i < 9; i++) {
+      const r = spawnSync(process.execPath, [path.join(__dirname, 'parsers-load.js'), which], { encoding: 'utf8' });
+      if (r.status !== 0) throw new Error(`parsers-load failed: ${r.stderr}`);
+      v.push((JSON.parse(r.stdout) as { ms: number }).ms);
+    }
+    v.sort((a, b) => a - b);
+    return v;
+  };
+  const row = (task: string, v: number[]) => ({ task, 'median ms': v[4].toFixed(1), 'min ms': v[0].toFixed(1), 'max ms': v[8].toFixed(1) });
+  const python = median('python');
+  const all = median('all');
+  console.table([row('tree-sitter runtime + Python grammar', python), row('tree-sitter runtime + all four grammars', all)]);
+  console.log(`All grammars take ${(all[4] / python[4]).toFixed(2)}× the Python grammar alone at start-up.`);
 }
 
 /** Catalog load at start-up, in 9 fresh processes (the first use of each part is what a start pays). */

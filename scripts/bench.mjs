@@ -13,6 +13,7 @@ const bundle = (entry, outfile) => esbuild.build({
 });
 await bundle('bench/run.ts', 'out/bench/run.js');
 await bundle('bench/catalogLoad.ts', 'out/bench/catalog-load.js');
+await bundle('bench/parsersLoad.ts', 'out/bench/parsers-load.js');
 writeCatalogJson(root, join(root, 'out/bench/catalog.json'));
 copyWasm(root, join(root, 'out/bench'));
 const r = spawnSync(process.execPath, [join(root, 'out/bench/run.js')], { stdio: 'inherit', cwd: root });

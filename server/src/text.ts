@@ -22,6 +22,16 @@ export class TextIndex {
   }
 }
 
+/** True when `p` comes strictly before `q`. */
+export function positionBefore(p: Position, q: Position): boolean {
+  return p.line < q.line || (p.line === q.line && p.character < q.character);
+}
+
+/** True when two half-open ranges share at least one character. */
+export function rangesOverlap(a: Range, b: Range): boolean {
+  return positionBefore(a.start, b.end) && positionBefore(b.start, a.end);
+}
+
 /** True when `pos` lies within `range` (ends inclusive, so a cursor right after a word still hits it). */
 export function rangeContains(range: Range, pos: Position): boolean {
   const afterStart = pos.line > range.start.line || (pos.line === range.start.line && pos.character >= range.start.character);

@@ -54,12 +54,12 @@
  * of a workspace). Ranges are LSP ranges (0-based lines, UTF-16 characters); never throws.
  */
 import type { Catalog } from '../catalog/catalog';
-import type { AcceleratorReference, Comment, ImageReference, Located, Position, Range, Reference, ScanNote, ScanResult } from '../model';
+import type { AcceleratorReference, Comment, ImageReference, Located, Range, Reference, ScanNote, ScanResult } from '../model';
 import type { ImageMapping } from '../policy/images';
-import { TextIndex } from '../text';
+import { rangesOverlap, TextIndex } from '../text';
 import { placeholderEnd } from './images';
 import type { TemplatePiece, TemplateScan } from './images/template';
-import { isRepositoryPrefix, recognizeRepositoryAndTag, repositoryPrefixNote, scanTemplate } from './images/template';
+import { isRepositoryPrefix, recognizeRepositoryAndTag, repositoryPrefixNote, scanTemplate, settleParts } from './images/template';
 import type { SyntaxNode, SyntaxTree } from './treeSitter';
 import { labelOf, parseWith } from './treeSitter';
 
@@ -797,10 +797,6 @@ export function shortened(written: string): string {
   return one.length > 40 ? `${one.slice(0, 40)}…` : one;
 }
 
-const before = (a: Position, b: Position) => a.line < b.line || (a.line === b.line && a.character < b.character);
-/** Two ranges share a character. */
-const overlaps = (a: Range, b: Range) => before(a.start, b.end) && before(b.start, a.end);
-
 /**
  * Keeps what a template scan found only where it reads as written. `synthesized` maps the
  * placeholders made up for unresolved expressions that are not written as interpolations (a bare
@@ -820,25 +816,16 @@ export function settleTemplateScan(scan: TemplateScan, pieces: readonly Template
   const notes: ScanNote[] = scan.notes.map((n) => ({ range: n.range, message: made.reduce((m, p) => m.split(`'${p.text}'`).join(`'${synthesized.get(p)}'`), n.message) }));
   const unmappable = (ref: Reference) => notes.push({ range: ref.range, message: `the parts of '${shortened(ref.text)}' cannot be mapped to where they are written; it is not judged` });
   /** Every part reads as written (a part over a made-up placeholder is given the written text). */
-  const faithful = (parts: ReadonlyArray<Located | undefined>, exempt: readonly Range[]) => {
-    for (const l of parts) {
-      if (!l) continue;
-      const written = textAt(l.range);
-      if (written === l.text || exempt.some((r) => overlaps(r, l.range))) continue;
-      if (!madeAt.some((r) => overlaps(r, l.range))) return false;
-      l.text = written;
-    }
-    return true;
-  };
+  const faithful = (parts: ReadonlyArray<Located | undefined>, exempt: readonly Range[]) => settleParts(parts, textAt, exempt, madeAt);
   const images: ImageReference[] = [];
   for (const ref of scan.images) {
     const i = ref.image;
-    if ([i.repository, i.tag, i.digest].some((l) => l && madeAt.some((r) => overlaps(r, l.range)))) continue;
+    if ([i.repository, i.tag, i.digest].some((l) => l && madeAt.some((r) => rangesOverlap(r, l.range)))) continue;
     if (faithful([i.registry, i.account, i.region, i.repository, i.tag, i.digest, ...Object.values(i.parts)], substituted)) images.push(ref);
     else unmappable(ref);
   }
   const dlamis = scan.dlamis.filter((ref) => {
-    const ok = !Object.values(ref.dlami.parts).some((l) => l && madeAt.some((r) => overlaps(r, l.range))) && faithful(Object.values(ref.dlami.parts), substituted);
+    const ok = !Object.values(ref.dlami.parts).some((l) => l && madeAt.some((r) => rangesOverlap(r, l.range))) && faithful(Object.values(ref.dlami.parts), substituted);
     if (!ok) unmappable(ref);
     return ok;
   });

@@ -31,10 +31,10 @@
  */
 import type { Catalog } from '../catalog/catalog';
 import type { AcceleratorReference, Comment, DlamiReference, ImageReference, LineSpan, Located, Position, Range, Reference, ScanNote, ScanResult } from '../model';
-import { TextIndex } from '../text';
+import { positionBefore, rangesOverlap, TextIndex } from '../text';
 import type { RecognizeOptions } from './images';
 import type { TemplatePiece } from './images/template';
-import { literalPiece, scanTemplate } from './images/template';
+import { literalPiece, scanTemplate, settleParts } from './images/template';
 
 // ---------------------------------------------------------------------------
 // The documents both readers produce
@@ -145,10 +145,8 @@ const truncate = (s: string) => {
   return flat.length > 60 ? `${flat.slice(0, 57)}…` : flat;
 };
 
-const overlaps = (a: Range, b: Range): boolean => before(a.start, b.end) && before(b.start, a.end);
-const before = (p: Position, q: Position): boolean => p.line < q.line || (p.line === q.line && p.character < q.character);
 /** The range does not end before it starts. */
-const ordered = (r: Range): boolean => !before(r.end, r.start);
+const ordered = (r: Range): boolean => !positionBefore(r.end, r.start);
 const rangeKey = (r: Range): string => `${r.start.line}:${r.start.character}-${r.end.line}:${r.end.character}`;
 
 /**
@@ -284,15 +282,7 @@ export class Collector {
    * is the value, its range where the value or the interpolation is written).
    */
   private faithful(parts: ReadonlyArray<Located | undefined>, rewritten: readonly Range[], substituted: readonly Range[]): boolean {
-    for (const l of parts) {
-      if (!l) continue;
-      if (!ordered(l.range)) return false;
-      const written = this.textAt(l.range);
-      if (written === l.text) continue;
-      if (rewritten.some((r) => overlaps(r, l.range))) l.text = written;
-      else if (!substituted.some((r) => overlaps(r, l.range))) return false;
-    }
-    return true;
+    return settleParts(parts, this.textAt, substituted, rewritten);
   }
 
   /** A note instead of a reference whose parts cannot be placed in the file (at the reference, or at the value when even that cannot). */
@@ -340,7 +330,7 @@ export class Collector {
     }
     const used = [...references];
     for (const r of this.sweeps) {
-      if (seen.has(key(r)) || used.some((u) => overlaps(u.range, r.range))) continue;
+      if (seen.has(key(r)) || used.some((u) => rangesOverlap(u.range, r.range))) continue;
       seen.add(key(r));
       references.push(r);
     }

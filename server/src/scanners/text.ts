@@ -50,9 +50,8 @@ export function scanText(text: string, catalog: Catalog, options: TextScanOption
     if (options.shellInstalls) {
       const n = Math.min(text.length, MAX_SHELL_TEXT);
       const offsets = Array.from({ length: n }, (_, i) => i);
-      const installs: ScanResult = { ...out, references: [] };
-      scanShellInstalls({ text: text.slice(0, n), offsets }, catalog, at, installs);
-      refs.push(...installs.references);
+      // pins join the sorted references below; includes, index URLs and notes go to the result as found
+      scanShellInstalls({ text: text.slice(0, n), offsets }, catalog, at, { references: refs, includes: out.includes, indexUrls: out.indexUrls, notes: out.notes });
     }
     refs.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
     out.references.push(...refs);

@@ -338,13 +338,7 @@ function classifyDlc(text: string, p: ParsedImage, at: OffsetToPosition, images:
   if (p.tag && !hasPlaceholder(p.placeholders, p.tag)) {
     const tagText = text.slice(p.tag.start, p.tag.end);
     const parsed = images.parseDlcTag(tagText, repo ? repoName : undefined);
-    if (parsed) {
-      image.scheme = parsed.scheme;
-      for (const name of DLC_PARTS) {
-        const part = parsed[name as keyof DlcTagParts] as { start: number; end: number } | undefined;
-        if (part) image.parts[name] = located(text, p.tag.start + part.start, p.tag.start + part.end, at);
-      }
-    }
+    if (parsed) setTagParts(text, p.tag.start, parsed, at, image, []);
     if (repo) image.published = parsed?.published ?? images.isPublished(repoName, tagText);
   } else if (p.tag) readAroundPlaceholders(text, p, at, images, repo ? repoName : undefined, image);
   return imageReference(text, p, at, clean(image), repo?.framework ?? repoName, image.parts.frameworkVersion?.text ?? '');
@@ -368,15 +362,18 @@ function readAroundPlaceholders(text: string, p: ParsedImage, at: OffsetToPositi
   }
   standIn += text.slice(k, tag.end);
   const parsed = images.parseDlcTag(standIn, repository);
-  if (!parsed) return;
+  if (parsed) setTagParts(text, tag.start, parsed, at, image, inTag);
+}
+
+/** Sets the image's tag scheme and the located parts of a parsed tag that starts at `tagStart`, leaving out parts that overlap a span of `skip`. */
+function setTagParts(text: string, tagStart: number, parsed: DlcTagParts, at: OffsetToPosition, image: ContainerImage, skip: readonly Span[]): void {
   image.scheme = parsed.scheme;
   for (const name of DLC_PARTS) {
     const part = parsed[name as keyof DlcTagParts] as { start: number; end: number } | undefined;
     if (!part) continue;
-    const s = tag.start + part.start;
-    const e = tag.start + part.end;
-    if (inTag.some((ph) => ph.start < e && ph.end > s)) continue;
-    image.parts[name] = located(text, s, e, at);
+    const s = tagStart + part.start;
+    const e = tagStart + part.end;
+    if (!skip.some((x) => x.start < e && x.end > s)) image.parts[name] = located(text, s, e, at);
   }
 }
 

@@ -12,11 +12,12 @@
  * resolved is said in {@link ScanNote}s, never guessed.
  */
 import type { Catalog } from '../../catalog/catalog';
-import type { DlamiReference, ImageReference, Position, Range, ScanNote } from '../../model';
+import type { DlamiReference, ImageReference, Located, Position, Range, ScanNote } from '../../model';
 import { findDlamiReferences, recognizeDlami } from './dlami';
 import type { RecognizeOptions } from './imageUri';
 import { findImageReferences, recognizeImage } from './imageUri';
 import { mapRanges } from '../ranges';
+import { positionBefore, rangesOverlap } from '../../text';
 
 /** One piece of an assembled string. */
 export interface TemplatePiece {
@@ -253,4 +254,25 @@ export function isRepositoryPrefix(ref: ImageReference, stringEnd: Position): bo
 export function repositoryPrefixNote(ref: ImageReference): ScanNote {
   const repo = ref.image.repository.text;
   return { range: ref.range, message: `the tag of the ${repo} image is not in this string (the code adds it): the image cannot be judged here` };
+}
+
+/**
+ * Makes the located parts of a reference read as what is written at their ranges, for scanners
+ * whose pieces are not all written one for one (CDK arguments, CloudFormation intrinsics). A part
+ * whose range is reversed fails; a part that reads as written passes; a part over a substituted
+ * value (`substituted`: its interpolation or the value's range) passes with the value as its text;
+ * a part over a placeholder whose text is a stand-in for what is written (`rewritten`) takes the
+ * written text. Any other part fails: the reference cannot be placed in the file.
+ * @returns false when some part fails (parts before it may have been rewritten). Never throws unless `textAt` does.
+ */
+export function settleParts(parts: ReadonlyArray<Located | undefined>, textAt: (r: Range) => string, substituted: readonly Range[], rewritten: readonly Range[]): boolean {
+  for (const l of parts) {
+    if (!l) continue;
+    if (positionBefore(l.range.end, l.range.start)) return false;
+    const written = textAt(l.range);
+    if (written === l.text || substituted.some((r) => rangesOverlap(r, l.range))) continue;
+    if (!rewritten.some((r) => rangesOverlap(r, l.range))) return false;
+    l.text = written;
+  }
+  return true;
 }
