@@ -10,11 +10,12 @@
  * file (open or not), re-read live from an open editor buffer and on watched-file events, after
  * which the open documents are validated again.
  */
-import type { Diagnostic } from 'vscode-languageserver/node';
+import type { CancellationToken, Diagnostic, WorkDoneProgressServerReporter } from 'vscode-languageserver/node';
 import {
   CodeActionKind,
   createConnection,
   DidChangeConfigurationNotification,
+  FileChangeType,
   NotebookCellKind,
   NotebookDocuments,
   ProposedFeatures,
@@ -31,6 +32,8 @@ import type { Catalog } from './catalog/catalog';
 import { readBundledParts } from './catalog/load';
 import { loadCatalogWithCache } from './catalog/refresh/refresh';
 import { computeCodeActions, FIX_ALL_KIND } from './features/codeActions';
+import { computeCodeLenses } from './features/codeLens';
+import { computeInlayHints } from './features/inlayHints';
 import { policyProblemDiagnostic, toDiagnostic } from './features/diagnostics';
 import { computeDocumentLinks } from './features/documentLinks';
 import { computeHover } from './features/hover';
@@ -42,8 +45,15 @@ import type { FileKind } from './scanners/fileKinds';
 import { fileKindForLanguage, fileKindForPath } from './scanners/fileKinds';
 import { initParsers } from './scanners/treeSitter';
 import { notebookCellKind } from './scanners/notebook/cells';
-import type { Settings } from './settings';
-import { CATALOG_CHANGED_NOTIFICATION, DEFAULT_SETTINGS, readSettings, SETTINGS_SECTION } from './settings';
+import { newestDataDay, readCache, STALE_AFTER_DAYS } from './catalog/refresh/refresh';
+import { daysBetween } from './dates';
+import type { ReportInput, WorkspaceReport } from './report/workspaceReport';
+import { buildWorkspaceReport } from './report/workspaceReport';
+import type { ScanWorkspaceParams, ScanWorkspaceResult, Settings, WorkspaceSummary } from './settings';
+import { CATALOG_CHANGED_NOTIFICATION, DEFAULT_SETTINGS, readSettings, REPORT_REQUEST, SCAN_WORKSPACE_REQUEST, SETTINGS_SECTION, SUMMARY_NOTIFICATION } from './settings';
+import type { WorkspaceFile } from './workspace/workspaceFiles';
+import { findWorkspaceFiles } from './workspace/workspaceFiles';
+import { readTextFile } from './workspace/walk';
 
 const DEBOUNCE_MS = 150;
 
@@ -70,6 +80,21 @@ const lastLoaded = new Map<string, LoadedPolicy>();
 /** Workspace folders as file-system paths: the nearest-policy walk stops at the one holding a document. */
 let workspaceFolders: string[] = [];
 let foldersChange = false;
+/** The client shows server-initiated progress (`window/workDoneProgress/create`). */
+let progressSupported = false;
+/** The client refreshes inlay hints and code lenses when asked (`workspace/inlayHint/refresh`, `workspace/codeLens/refresh`). */
+let refreshSupport = { inlayHints: false, codeLens: false };
+
+/**
+ * Files of the workspace scan that are not open in the editor, by URI: their analysis from disk
+ * (files without references or findings keep none). Open documents are analysed from the editor's
+ * text instead and win over these.
+ */
+const scannedFiles = new Map<string, { file: WorkspaceFile; analysis: Analysis | undefined }>();
+/** Whether a workspace scan has completed (the status bar and report then cover unopened files). */
+let workspaceScanned = false;
+/** The running workspace scan, cancelled when another starts. */
+let runningScan: { cancelled: boolean } | undefined;
 
 function log(message: string): void {
   connection.console.log(`[dl-lifecycle] ${message}`);
@@ -136,6 +161,11 @@ function policyOf(file: string): LoadedPolicy | undefined {
   return loaded;
 }
 
+/** Analysis options of a file under its policy and the settings. */
+function optionsFor(policy: LoadedPolicy | undefined) {
+  return mergeLayers(editorLayers(settings, policy?.policy), resolveAsOf(undefined), DEFAULT_WARNING_WINDOW_DAYS);
+}
+
 /** Analyses a document once per version; an exception yields no analysis and one log line. */
 function analyze(doc: TextDocument): Analysis | undefined {
   const cached = cache.get(doc.uri);
@@ -147,8 +177,7 @@ function analyze(doc: TextDocument): Analysis | undefined {
       const file = policyPathOf(doc.uri);
       const policy = file === undefined ? undefined : policyOf(file);
       if (!(file !== undefined && isExcluded(policy, file))) {
-        const options = mergeLayers(editorLayers(settings, policy?.policy), resolveAsOf(undefined), DEFAULT_WARNING_WINDOW_DAYS);
-        analysis = analyzeText(doc.getText(), URI.parse(doc.uri).path, kind, catalog, options);
+        analysis = analyzeText(doc.getText(), URI.parse(doc.uri).path, kind, catalog, optionsFor(policy));
       }
     } catch (e) {
       log(`analysis of ${doc.uri} failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
@@ -161,9 +190,10 @@ function analyze(doc: TextDocument): Analysis | undefined {
 /** Sends a URI's diagnostics: its analysis findings when it is open, and its problems when it is a policy file. */
 function publish(uri: string): void {
   const doc = documentOf(uri);
-  const analysis = doc ? analyze(doc) : undefined;
+  const analysis = doc ? analyze(doc) : scannedFiles.get(uri)?.analysis;
   const diagnostics = [...(analysis ? analysis.findings.map(toDiagnostic) : []), ...(policyDiagnostics.get(uri) ?? [])];
   void connection.sendDiagnostics(doc ? { uri, version: doc.version, diagnostics } : { uri, diagnostics });
+  scheduleSummary();
 }
 
 function validate(doc: TextDocument): void {
@@ -196,6 +226,7 @@ function rereadPolicy(file: string, text: string | undefined, publishNow = true)
   if (lastPolicies.get(file) === before) return;
   cache.clear();
   for (const other of allDocuments()) if (other.uri !== uri && !policyKindOfPath(fsPathOf(other.uri) ?? '')) schedule(other, 0);
+  rescanWorkspace();
 }
 
 function schedule(doc: TextDocument, delay: number): void {
@@ -223,6 +254,8 @@ async function refreshSettings(raw?: unknown): Promise<void> {
   useSettings(value);
   cache.clear();
   for (const doc of allDocuments()) validate(doc);
+  refreshEditorFeatures();
+  rescanWorkspace();
 }
 
 /** Reads settings as the client sent them, reporting each invalid value once (log and a warning). */
@@ -245,6 +278,8 @@ connection.onInitialize(async (params) => {
   const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
   workspaceFolders = folders.map(fsPathOf).filter((f): f is string => f !== undefined);
   foldersChange = params.capabilities.workspace?.workspaceFolders === true;
+  progressSupported = params.capabilities.window?.workDoneProgress === true;
+  refreshSupport = { inlayHints: params.capabilities.workspace?.inlayHint?.refreshSupport === true, codeLens: params.capabilities.workspace?.codeLens?.refreshSupport === true };
   const init = params.initializationOptions as { settings?: unknown; catalogCacheFile?: unknown } | undefined;
   if (init?.settings) useSettings(init.settings);
   catalogCacheFile = typeof init?.catalogCacheFile === 'string' ? init.catalogCacheFile : undefined;
@@ -256,6 +291,9 @@ connection.onInitialize(async (params) => {
       notebookDocumentSync: { notebookSelector: [{ notebook: { notebookType: 'jupyter-notebook' }, cells: [{ language: 'python' }, { language: 'markdown' }] }] },
       hoverProvider: true,
       documentLinkProvider: { resolveProvider: false },
+      // answered only with dlLifecycle.inlayHints.enabled / dlLifecycle.codeLens.enabled (off by default)
+      inlayHintProvider: { resolveProvider: false },
+      codeLensProvider: { resolveProvider: false },
       codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.SourceFixAll, FIX_ALL_KIND] },
       workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
     },
@@ -295,6 +333,8 @@ connection.onNotification(CATALOG_CHANGED_NOTIFICATION, () => {
   loadCatalog();
   reportCatalog();
   revalidateAll();
+  refreshEditorFeatures();
+  rescanWorkspace();
 });
 
 connection.onInitialized(() => {
@@ -312,6 +352,28 @@ connection.onInitialized(() => {
   }
 });
 
+/**
+ * A workspace file changed on disk (the client watches the workspace): after a workspace scan, an
+ * unopened file of a known kind is analysed again, a deleted one loses its diagnostics. Open
+ * documents keep the editor's text.
+ */
+function rescanFile(uri: string, file: string, deleted: boolean): void {
+  if (!workspaceScanned || documentOf(uri)) return;
+  const normalized = URI.file(file).toString();
+  const folder = folderOf(file);
+  if (deleted || !folder) {
+    const had = scannedFiles.get(normalized)?.analysis !== undefined;
+    if (scannedFiles.delete(normalized) && had) void connection.sendDiagnostics({ uri: normalized, diagnostics: [] });
+    scheduleSummary();
+    return;
+  }
+  const relative = path.relative(folder, file).split(path.sep).join('/');
+  const kind = workspaceKindFor(relative);
+  if (!kind) return;
+  const entry: WorkspaceFile = { folder, absolute: file, relative, kind };
+  noteScanned(normalized, entry, analyzeFromDisk(entry).analysis);
+}
+
 /** Forgets cached policy lookups and analyses and validates every open document again. */
 function revalidateAll(): void {
   policies.invalidate();
@@ -325,7 +387,11 @@ connection.onDidChangeWatchedFiles((params) => {
   let relevant = false;
   for (const change of params.changes) {
     const file = fsPathOf(change.uri);
-    if (file === undefined || !policyKindOfPath(file)) continue;
+    if (file !== undefined && !policyKindOfPath(file)) {
+      rescanFile(change.uri, file, change.type === FileChangeType.Deleted);
+      continue;
+    }
+    if (file === undefined) continue;
     relevant = true;
     if (documents.get(change.uri)) continue;
     rereadPolicy(file, undefined);
@@ -349,6 +415,9 @@ documents.onDidClose((e) => {
   // a closed policy file falls back to its content on disk, whose problems stay visible
   if (file !== undefined && policyKindOfPath(file)) rereadPolicy(file, undefined, false);
   void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: policyDiagnostics.get(e.document.uri) ?? [] });
+  // after a workspace scan, a closed file keeps the diagnostics of its content on disk
+  if (file !== undefined && !policyKindOfPath(file)) rescanFile(URI.file(file).toString(), file, false);
+  scheduleSummary();
 });
 
 /** Answers a request from the document's analysis; no document, no analysis or an exception gives `empty` (and one log line). */
@@ -400,6 +469,219 @@ notebooks.onDidChange((e) => {
 notebooks.onDidClose((notebook) => {
   for (const cell of notebook.cells) forgetCell(cell.document);
 });
+
+
+// ---------------------------------------------------------------------------------------------
+// Workspace scan, summary and report
+
+/** `files.exclude` globs of the last scan, for re-scans after settings, policy or catalog changes. */
+let lastExclude: string[] = [];
+/** Milliseconds of analysis between yields to the event loop, so that open documents stay responsive during a scan. */
+const SCAN_SLICE_MS = 12;
+
+/** The workspace folder holding a file (the innermost), if any. */
+function folderOf(file: string): string | undefined {
+  return workspaceFolders.filter((f) => isInside(f, file)).sort((a, b) => b.length - a.length)[0];
+}
+
+/** The kind a folder-relative path is read as by the workspace scan: structured kinds, and generic ones with `dlLifecycle.textFiles.enabled`. */
+function workspaceKindFor(relative: string): FileKind | undefined {
+  const kind = fileKindForPath(relative);
+  return kind?.generic && !settings.scanTextFiles ? undefined : kind;
+}
+
+/** Reads and analyses one workspace file from disk under its policy; undefined when it is skipped (size, binary), excluded or fails (one log line). */
+function analyzeFromDisk(file: WorkspaceFile): { analysis?: Analysis; note?: string } {
+  if (!catalog) return {};
+  const read = readTextFile(file.absolute, Math.round(settings.maxFileSizeMb * 1024 * 1024));
+  if ('skipped' in read) return { note: read.skipped };
+  try {
+    const policy = policyOf(file.absolute);
+    if (isExcluded(policy, file.absolute)) return {};
+    return { analysis: analyzeText(read.text, file.absolute, file.kind, catalog, optionsFor(policy)) };
+  } catch (e) {
+    log(`analysis of ${file.absolute} failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+    return {};
+  }
+}
+
+/** Stores the disk analysis of an unopened workspace file and publishes its diagnostics (cleared when it has none). */
+function noteScanned(uri: string, file: WorkspaceFile, analysis: Analysis | undefined): void {
+  const keep = analysis && (analysis.scan.references.length > 0 || analysis.findings.length > 0) ? analysis : undefined;
+  const had = scannedFiles.get(uri)?.analysis !== undefined;
+  scannedFiles.set(uri, { file, analysis: keep });
+  if (keep || had) publish(uri);
+}
+
+/**
+ * Scans the workspace folders for files that are not open: lists them (`.gitignore`,
+ * `files.exclude`, the policy's `exclude`), and analyses them from disk in slices of
+ * {@link SCAN_SLICE_MS}, yielding to the event loop between slices so that edits of open
+ * documents are answered first. Shows `window/workDoneProgress` (cancellable) when the client
+ * supports it; a new scan cancels a running one. A start-up scan above
+ * `dlLifecycle.workspaceScan.maxFiles` files reads nothing and says so (`skipped: 'tooManyFiles'`).
+ */
+async function scanWorkspace(params: ScanWorkspaceParams, token?: CancellationToken): Promise<ScanWorkspaceResult> {
+  lastExclude = Array.isArray(params.exclude) ? params.exclude.filter((g): g is string => typeof g === 'string') : [];
+  if (!catalog) return { files: 0, found: 0, cancelled: false, skipped: 'noCatalog', notes: [] };
+  if (runningScan) runningScan.cancelled = true;
+  const run = { cancelled: false };
+  runningScan = run;
+  let progress: WorkDoneProgressServerReporter | undefined;
+  try {
+    if (progressSupported) {
+      progress = await connection.window.createWorkDoneProgress().catch(() => undefined);
+      progress?.begin('DL Lifecycle: scanning workspace', 0, 'listing files', true);
+    }
+    const isCancelled = () => run.cancelled || token?.isCancellationRequested === true || progress?.token.isCancellationRequested === true;
+    const listed = findWorkspaceFiles(workspaceFolders, {
+      exclude: lastExclude,
+      kindFor: workspaceKindFor,
+      skip: (abs, isDir) => isExcluded(policies.nearest(isDir ? abs : path.dirname(abs), folderOf(abs)), abs, isDir),
+    });
+    const notes = listed.notes.map((n) => ({ path: n.path, message: n.message }));
+    const found = listed.files.length;
+    if (params.reason === 'startup' && found > settings.workspaceScanMaxFiles) {
+      log(`start-up workspace scan skipped: ${found} files is over dlLifecycle.workspaceScan.maxFiles (${settings.workspaceScanMaxFiles})`);
+      return { files: 0, found, cancelled: false, skipped: 'tooManyFiles', notes };
+    }
+    const listedUris = new Set<string>();
+    let done = 0;
+    let sliceStart = Date.now();
+    for (const file of listed.files) {
+      if (isCancelled()) break;
+      const uri = URI.file(file.absolute).toString();
+      listedUris.add(uri);
+      if (!documents.get(uri)) {
+        const { analysis, note } = analyzeFromDisk(file);
+        if (note) notes.push({ path: file.absolute, message: note });
+        noteScanned(uri, file, analysis);
+      }
+      done++;
+      if (Date.now() - sliceStart >= SCAN_SLICE_MS) {
+        progress?.report(Math.floor((done * 100) / found), `${done} of ${found} files`);
+        await new Promise((resolve) => setImmediate(resolve));
+        sliceStart = Date.now();
+      }
+    }
+    const cancelled = isCancelled();
+    if (!cancelled) {
+      // files gone since the last scan (deleted, now excluded or ignored) lose their diagnostics
+      for (const uri of [...scannedFiles.keys()]) {
+        if (listedUris.has(uri)) continue;
+        const had = scannedFiles.get(uri)?.analysis !== undefined;
+        scannedFiles.delete(uri);
+        if (had && !documentOf(uri)) void connection.sendDiagnostics({ uri, diagnostics: policyDiagnostics.get(uri) ?? [] });
+      }
+      workspaceScanned = true;
+    }
+    log(`workspace scan ${cancelled ? 'cancelled' : 'done'}: ${done} of ${found} files${notes.length ? `, ${notes.length} skipped` : ''}`);
+    for (const n of notes) log(`${n.path}: ${n.message}`);
+    sendSummary();
+    return { files: done, found, cancelled, notes };
+  } finally {
+    progress?.done();
+    if (runningScan === run) runningScan = undefined;
+  }
+}
+
+/** Runs the workspace scan again (settings, policy files or catalog changed) when one has run. */
+function rescanWorkspace(): void {
+  if (workspaceScanned) void scanWorkspace({ exclude: lastExclude, reason: 'command' }).catch((e: unknown) => log(`workspace scan failed: ${String(e)}`));
+}
+
+/** The analysed files of the workspace: open documents (editor text) and scanned unopened files. */
+function reportInputs(): ReportInput[] {
+  const inputs: ReportInput[] = [];
+  const open = new Set<string>();
+  for (const doc of allDocuments()) {
+    const notebook = notebooks.findNotebookDocumentForCell(doc.uri);
+    const fsPath = fsPathOf(notebook ? notebook.uri : doc.uri);
+    if (fsPath !== undefined) open.add(URI.file(fsPath).toString());
+    let analysis: Analysis | undefined;
+    try {
+      analysis = analyze(doc);
+    } catch {
+      analysis = undefined;
+    }
+    if (!analysis) continue;
+    const folder = fsPath === undefined ? undefined : folderOf(fsPath);
+    const file = fsPath === undefined ? doc.uri : (folder ? path.relative(folder, fsPath) : fsPath).split(path.sep).join('/');
+    inputs.push({ file, uri: doc.uri, analysis });
+  }
+  for (const [uri, entry] of scannedFiles) {
+    if (!entry.analysis || open.has(uri) || documentOf(uri)) continue;
+    inputs.push({ file: entry.file.relative, uri, analysis: entry.analysis });
+  }
+  return inputs;
+}
+
+/** Whether the catalog in force is older than the refresh's stale limit, today. */
+function catalogIsStale(): boolean {
+  if (!catalog) return false;
+  let cache;
+  try {
+    cache = catalogCacheFile ? readCache(catalogCacheFile) : undefined;
+  } catch {
+    cache = undefined;
+  }
+  return daysBetween(newestDataDay(catalog.generated, cache), resolveAsOf(undefined)) > STALE_AFTER_DAYS;
+}
+
+function workspaceReport(): WorkspaceReport | undefined {
+  if (!catalog) return undefined;
+  const asOf = resolveAsOf(settings.asOf);
+  return buildWorkspaceReport(reportInputs(), catalog, { asOf, warningWindowDays: settings.warningWindowDays, catalogStale: catalogIsStale(), scanned: workspaceScanned });
+}
+
+let summaryTimer: NodeJS.Timeout | undefined;
+let lastSummary = '';
+/** Sends the summary soon (publishes come in bursts). */
+function scheduleSummary(): void {
+  if (summaryTimer) return;
+  summaryTimer = setTimeout(() => {
+    summaryTimer = undefined;
+    sendSummary();
+  }, 200);
+}
+
+/** Sends the workspace's finding counts and catalog date when they changed. */
+function sendSummary(): void {
+  const counts = { error: 0, warning: 0, information: 0, hint: 0 };
+  const counted = new Set<string>();
+  for (const doc of allDocuments()) {
+    const a = cache.get(doc.uri)?.analysis;
+    counted.add(doc.uri);
+    for (const f of a?.findings ?? []) counts[f.severity]++;
+  }
+  for (const [uri, entry] of scannedFiles) {
+    if (counted.has(uri) || documentOf(uri)) continue;
+    for (const f of entry.analysis?.findings ?? []) counts[f.severity]++;
+  }
+  const summary: WorkspaceSummary = { ...counts, scanned: workspaceScanned, catalogGenerated: catalog?.generated, catalogStale: catalogIsStale() };
+  const text = JSON.stringify(summary);
+  if (text === lastSummary) return;
+  lastSummary = text;
+  void connection.sendNotification(SUMMARY_NOTIFICATION, summary);
+}
+
+connection.onRequest(SCAN_WORKSPACE_REQUEST, (params: ScanWorkspaceParams, token) => scanWorkspace(params ?? { exclude: [], reason: 'command' }, token));
+connection.onRequest(REPORT_REQUEST, () => {
+  try {
+    return workspaceReport() ?? null;
+  } catch (e) {
+    log(`report failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+    return null;
+  }
+});
+connection.languages.inlayHint.on((params) => (settings.inlayHints ? fromAnalysis(params.textDocument.uri, 'inlay hints', [], (a) => computeInlayHints(a, params.range)) : []));
+connection.onCodeLens((params) => (settings.codeLens ? fromAnalysis(params.textDocument.uri, 'code lenses', [], (a) => computeCodeLenses(a)) : []));
+
+/** Asks the client to fetch inlay hints and code lenses again (their settings or the analyses changed). */
+function refreshEditorFeatures(): void {
+  if (refreshSupport.inlayHints) void connection.languages.inlayHint.refresh().catch(() => undefined);
+  if (refreshSupport.codeLens) void connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
+}
 
 documents.listen(connection);
 notebooks.listen(connection);

@@ -26,7 +26,14 @@ const serverJs = path.resolve(__dirname, '..', '..', 'dist', 'server.js');
 export interface Session { proc: ChildProcess; conn: ProtocolConnection; diagnostics: PublishDiagnosticsParams[]; messages: string[]; next(uri: string, version?: number): Promise<PublishDiagnosticsParams> }
 
 /** Starts the server; `rootUri` is the workspace folder it is given; `initOptions` are added to the initialization options. */
-export async function start(configurationCapability: boolean, settings: Record<string, unknown>, rootUri = 'file:///workspace', initOptions: Record<string, unknown> = {}): Promise<Session> {
+export async function start(
+  configurationCapability: boolean,
+  settings: Record<string, unknown>,
+  rootUri = 'file:///workspace',
+  initOptions: Record<string, unknown> = {},
+  /** More client capabilities (`window.workDoneProgress`), merged over the defaults. */
+  moreCapabilities: { window?: Record<string, unknown>; workspace?: Record<string, unknown> } = {},
+): Promise<Session> {
   const proc = spawn(process.execPath, [serverJs, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
   const conn = createProtocolConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
   const diagnostics: PublishDiagnosticsParams[] = [];
@@ -50,7 +57,7 @@ export async function start(configurationCapability: boolean, settings: Record<s
   const init = await conn.sendRequest(InitializeRequest.type, {
     processId: process.pid,
     rootUri,
-    capabilities: { workspace: { configuration: configurationCapability }, textDocument: { codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: [CodeActionKind.QuickFix] } } } } },
+    capabilities: { ...(moreCapabilities.window ? { window: moreCapabilities.window } : {}), workspace: { configuration: configurationCapability, ...moreCapabilities.workspace }, textDocument: { codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: [CodeActionKind.QuickFix] } } } } },
     initializationOptions: { ...(configurationCapability ? {} : { settings }), ...initOptions },
   });
   assert.equal(init.capabilities.hoverProvider, true);
