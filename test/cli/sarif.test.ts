@@ -65,4 +65,26 @@ describe('dl-lifecycle scan --format sarif', () => {
     assert.deepEqual(after.map((x: unknown[]) => x[0]), before.map((x: unknown[]) => x[0]));
     assert.deepEqual(after.map((x: unknown[]) => x[1]), before.map((x: unknown[]) => (x[1] as number) + 1));
   });
+
+  it('with --baseline, results carry baselineState unchanged or new, and the log still validates; without, none has it', () => {
+    const dir = workspace({ 'requirements.txt': 'torch==1.13.1\n' }, 'dl-lifecycle-sarif-');
+    assert.equal(run(['baseline', 'create', '--output', 'base.json', '--as-of', '2026-11-21'], dir).code, 0);
+    writeFileSync(path.join(dir, 'requirements.txt'), 'tensorflow==2.9.0\ntorch==1.13.1\n');
+    const r = run(['scan', 'requirements.txt', '--baseline', 'base.json', '--as-of', '2026-11-21', '--format', 'sarif', '--fail-on', 'never'], dir);
+    assert.equal(r.code, 0, r.stderr);
+    const log = JSON.parse(r.stdout) as { runs: Array<{ results: Array<{ ruleId: string; baselineState?: string; partialFingerprints: Record<string, string> }> }> };
+    const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false });
+    const validate = ajv.compile(JSON.parse(readFileSync(schemaFile, 'utf8')));
+    assert.ok(validate(log), JSON.stringify(validate.errors?.slice(0, 5), null, 1));
+    assert.deepEqual(log.runs[0].results.map((x) => [x.partialFingerprints['dlLifecycle/v1'], x.baselineState]), [
+      ['requirements.txt|end-of-patch|tensorflow|2.9.0', 'new'],
+      ['requirements.txt|end-of-patch|pytorch|1.13.1', 'unchanged'],
+    ]);
+    // the schema does check the field: a value SARIF does not define fails
+    const broken = structuredClone(log);
+    broken.runs[0].results[0].baselineState = 'baselined';
+    assert.equal(validate(broken), false);
+    const plain = JSON.parse(run(['scan', 'requirements.txt', '--as-of', '2026-11-21', '--format', 'sarif', '--fail-on', 'never'], dir).stdout) as { runs: Array<{ results: object[] }> };
+    assert.ok(plain.runs[0].results.length === 2 && plain.runs[0].results.every((x) => !('baselineState' in x)));
+  });
 });

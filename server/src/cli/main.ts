@@ -1,9 +1,11 @@
 /**
  * The `dl-lifecycle` command line: parses the command word and hands the rest to one module per
- * command (`commands/*.ts`). Exit codes: 0 clean, 1 findings at or above `--fail-on`, 2 usage,
- * input, catalog or policy-file error (one line per problem on stderr).
+ * command (`commands/*.ts`). Exit codes: 0 clean, 1 findings (not baselined) at or above
+ * `--fail-on` or over `--max-warnings`, 2 usage, input, catalog or policy-file error (one line
+ * per problem on stderr).
  */
 import { CatalogError } from '../catalog/load';
+import { BASELINE_USAGE, runBaseline } from './commands/baseline';
 import { CATALOG_USAGE, runCatalog } from './commands/catalog';
 import { EXPLAIN_USAGE, runExplain } from './commands/explain';
 import { runScan, SCAN_USAGE } from './commands/scan';
@@ -21,6 +23,8 @@ AWS's published lifecycle policies.
 
 Commands:
   scan [paths...]         scan files and folders (default: the current folder) and report findings
+  baseline create [paths...] --output FILE
+                          record the current findings, so that 'scan --baseline FILE' fails only on new ones
   explain <subject>       what the catalog and the rules say about one framework version or requirement
   catalog status|update   show the catalog in force; refresh it from public sources (the only network use)
 
@@ -33,6 +37,7 @@ Run 'dl-lifecycle <command> --help' for the options of a command.
 type Command = { usage: string; run: (args: string[], io: CliIO) => number | Promise<number>; analyses?: boolean };
 const COMMANDS: Record<string, Command> = {
   scan: { usage: SCAN_USAGE, run: runScan, analyses: true },
+  baseline: { usage: BASELINE_USAGE, run: runBaseline, analyses: true },
   explain: { usage: EXPLAIN_USAGE, run: runExplain, analyses: true },
   catalog: { usage: CATALOG_USAGE, run: runCatalog },
 };

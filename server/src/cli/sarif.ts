@@ -10,11 +10,16 @@
  *   (`columnKind: utf16CodeUnits`, as LSP counts them); `partialFingerprints` keyed by file, rule,
  *   subject and version (not line), so that code scanning follows a finding when lines move.
  * - Each fix of a finding becomes a SARIF `fix` with its replacements.
+ * - With a baseline (`scan --baseline`), each result carries the standard `baselineState`:
+ *   `unchanged` for a baselined finding, `new` for the others. Baselined findings are not given
+ *   `suppressions`: they are accepted for now, not judged wrong, and code scanning should keep
+ *   their alerts open (GitHub tracks which alerts are new itself, by the fingerprints).
  */
 import type { Catalog } from '../catalog/catalog';
 import type { CalendarDay } from '../dates';
 import type { Finding, Range, Severity } from '../model';
 import { RULES } from '../rules/ruleIds';
+import type { BaselineMatch } from './baseline';
 import type { ScanRun } from './scan';
 
 /** Where the rule pages are published (the repository's `docs/rules/`). */
@@ -34,9 +39,10 @@ function fingerprint(file: string, f: Finding): string {
 
 /**
  * The SARIF 2.1.0 log of a scan. `version` is dl-lifecycle's; `file`s of the run are relative to
- * the folder the report is read from (`%SRCROOT%`).
+ * the folder the report is read from (`%SRCROOT%`). `baseline`: the scan's comparison with a
+ * baseline file, which sets each result's `baselineState`; without it no result has one.
  */
-export function toSarifReport(run: ScanRun, asOf: CalendarDay, catalog: Catalog, version: string): unknown {
+export function toSarifReport(run: ScanRun, asOf: CalendarDay, catalog: Catalog, version: string, baseline?: BaselineMatch): unknown {
   const ids = Object.keys(RULES) as Array<keyof typeof RULES>;
   const index = new Map<string, number>(ids.map((id, i) => [id, i]));
   const rules = ids.map((id) => ({
@@ -45,8 +51,8 @@ export function toSarifReport(run: ScanRun, asOf: CalendarDay, catalog: Catalog,
     helpUri: `${RULE_DOCS}/${id}.md`,
     defaultConfiguration: { level: RULES[id].defaultSeverity === 'off' ? 'none' : LEVEL[RULES[id].defaultSeverity as Severity] },
   }));
-  const results = run.files.flatMap((file) =>
-    file.analysis.findings.map((f) => {
+  const results = run.files.flatMap((file, fi) =>
+    file.analysis.findings.map((f, xi) => {
       const artifactLocation = { uri: encodeURI(file.file), uriBaseId: '%SRCROOT%' };
       return {
         ruleId: f.rule,
@@ -55,6 +61,7 @@ export function toSarifReport(run: ScanRun, asOf: CalendarDay, catalog: Catalog,
         message: { text: f.message },
         locations: [{ physicalLocation: { artifactLocation, region: region(f.range) } }],
         partialFingerprints: { 'dlLifecycle/v1': fingerprint(file.file, f) },
+        ...(baseline ? { baselineState: baseline.baselined[fi][xi] ? 'unchanged' : 'new' } : {}),
         ...(f.fixes.length
           ? {
               fixes: f.fixes.map((fix) => ({
