@@ -1,57 +1,163 @@
 /**
  * The VS Code side of dl-lifecycle: starts the bundled language server (dist/server.js) over
- * Node IPC for requirements files and policy files, watches policy files on disk, and contributes
- * the "DL Lifecycle: Show Output" command.
- * All analysis happens in the server; this file is glue only.
+ * Node IPC, watches policy files and workspace files on disk, and contributes the commands
+ * (Show Output, Refresh Catalog, Scan Workspace, Show Report), the status bar item and the report
+ * view. All analysis happens in the server; this file is glue only.
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LanguageClientOptions, ServerOptions } from 'vscode-languageclient/node';
 import { LanguageClient, RevealOutputChannelOn, TransportKind } from 'vscode-languageclient/node';
-import { CATALOG_CHANGED_NOTIFICATION, COMMANDS, OUTPUT_CHANNEL, SETTINGS_SECTION } from '../../server/src/settings';
+import type { WorkspaceReport } from '../../server/src/report/workspaceReport';
+import type { ScanWorkspaceParams, ScanWorkspaceResult, WorkspaceSummary } from '../../server/src/settings';
+import { CATALOG_CHANGED_NOTIFICATION, COMMANDS, OUTPUT_CHANNEL, REPORT_REQUEST, SCAN_WORKSPACE_REQUEST, SETTINGS_SECTION, SUMMARY_NOTIFICATION } from '../../server/src/settings';
 import { CatalogRefresher } from './catalogRefresh';
+import { ReportPanel } from './report/reportPanel';
 import { DOCUMENT_SELECTOR } from './selector';
+import { LifecycleStatusBar } from './statusBar';
+import { statusBarText } from './statusBarText';
 
 let client: LanguageClient | undefined;
 
 /** Policy files the server re-reads when they change on disk (workspace/didChangeWatchedFiles). */
 export const POLICY_FILE_GLOBS = ['**/.dl-lifecycle.toml', '**/pyproject.toml'];
+/** Workspace files: after a workspace scan, the server analyses an unopened file again when it changes on disk. */
+export const WORKSPACE_FILE_GLOB = '**/*';
+/** Workspace state key: the notice that the start-up scan was skipped for a large workspace was shown. */
+const TOO_MANY_FILES_NOTICE = 'dlLifecycle.startupScanSkippedNoticeShown';
 
-export async function activate(context: vscode.ExtensionContext): Promise<void> {
+/** The workspace's last summary from the server, for the status bar and the report command. */
+let lastSummary: WorkspaceSummary | undefined;
+
+/**
+ * What `activate` returns (`vscode.extensions.getExtension('dl-lifecycle.dl-lifecycle').exports`):
+ * read-only views of what the extension shows, for other extensions and the end-to-end tests.
+ */
+export interface DlLifecycleApi {
+  /** The workspace report as the server builds it now (what the report view shows). */
+  report(): Promise<WorkspaceReport>;
+  /** The report the open report view shows, if one is open. */
+  shownReport(): WorkspaceReport | undefined;
+  /** The last workspace summary (finding counts, catalog date), undefined before the first. */
+  summary(): WorkspaceSummary | undefined;
+  /** The status bar item's text and tooltip (Markdown), undefined before the first summary. */
+  statusBar(): { text: string; tooltip: string } | undefined;
+}
+
+/** VS Code's `files.exclude` globs that are on (a `{ when }` condition counts as on; the walk has no sibling test). */
+function filesExclude(): string[] {
+  const value = vscode.workspace.getConfiguration('files').get<Record<string, unknown>>('exclude') ?? {};
+  return Object.entries(value)
+    .filter(([, on]) => on === true || (typeof on === 'object' && on !== null))
+    .map(([glob]) => glob);
+}
+
+/** Asks the server to scan the workspace folders; resolves to its answer (undefined when the server is not running). */
+async function scanWorkspace(reason: ScanWorkspaceParams['reason']): Promise<ScanWorkspaceResult | undefined> {
+  if (!client) return undefined;
+  const params: ScanWorkspaceParams = { exclude: filesExclude(), reason };
+  return client.sendRequest<ScanWorkspaceResult>(SCAN_WORKSPACE_REQUEST, params);
+}
+
+export async function activate(context: vscode.ExtensionContext): Promise<DlLifecycleApi> {
   const output = vscode.window.createOutputChannel(OUTPUT_CHANNEL, { log: true });
   context.subscriptions.push(output);
   context.subscriptions.push(vscode.commands.registerCommand(COMMANDS.showOutput, () => output.show(true)));
+  const statusBar = new LifecycleStatusBar(context);
 
   const refresher = new CatalogRefresher(context, output, async () => {
     await client?.sendNotification(CATALOG_CHANGED_NOTIFICATION);
   });
+
+  const api: DlLifecycleApi = {
+    report: () => reportSource.fetch(),
+    shownReport: () => ReportPanel.current?.lastReport,
+    summary: () => lastSummary,
+    statusBar: () => (statusBar.summary ? statusBarText(statusBar.summary) : undefined),
+  };
+  const reportSource = {
+    fetch: async (): Promise<WorkspaceReport> => {
+      const report = client ? await client.sendRequest<WorkspaceReport | null>(REPORT_REQUEST) : null;
+      if (!report) throw new Error('the DL Lifecycle language server is not running or has no catalog; see the output channel');
+      return report;
+    },
+    rescan: async (): Promise<void> => {
+      await scanWorkspace('command');
+    },
+  };
+  context.subscriptions.push(
+    vscode.commands.registerCommand(COMMANDS.scanWorkspace, async () => {
+      const result = await scanWorkspace('command');
+      if (result?.skipped === 'noCatalog') void vscode.window.showErrorMessage('DL Lifecycle: no catalog is loaded; see the output channel.');
+      else if (result && result.notes.length) output.info(`Workspace scan: ${result.notes.length} files skipped (see above).`);
+      return result;
+    }),
+    vscode.commands.registerCommand(COMMANDS.showReport, async () => {
+      // the report covers unopened files once the workspace has been scanned
+      if (!lastSummary?.scanned && vscode.workspace.workspaceFolders?.length) await scanWorkspace('command');
+      return ReportPanel.show(context, reportSource);
+    }),
+  );
 
   const module = context.asAbsolutePath(path.join('dist', 'server.js'));
   const serverOptions: ServerOptions = {
     run: { module, transport: TransportKind.ipc },
     debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
   };
+  const watcher = (glob: string) => {
+    const w = vscode.workspace.createFileSystemWatcher(glob);
+    context.subscriptions.push(w);
+    return w;
+  };
   const clientOptions: LanguageClientOptions = {
     documentSelector: DOCUMENT_SELECTOR,
     synchronize: {
       configurationSection: SETTINGS_SECTION,
-      fileEvents: POLICY_FILE_GLOBS.map((glob) => {
-        const watcher = vscode.workspace.createFileSystemWatcher(glob);
-        context.subscriptions.push(watcher);
-        return watcher;
-      }),
+      fileEvents: [...POLICY_FILE_GLOBS.map(watcher), watcher(WORKSPACE_FILE_GLOB)],
     },
     outputChannel: output,
     revealOutputChannelOn: RevealOutputChannelOn.Never,
     initializationOptions: { settings: vscode.workspace.getConfiguration(SETTINGS_SECTION), catalogCacheFile: refresher.cacheFile },
   };
   client = new LanguageClient('dlLifecycle', 'DL Lifecycle', serverOptions, clientOptions);
+  context.subscriptions.push(
+    client.onNotification(SUMMARY_NOTIFICATION, (summary: WorkspaceSummary) => {
+      lastSummary = summary;
+      statusBar.update(summary);
+      void ReportPanel.current?.refresh();
+    }),
+  );
   try {
     await client.start();
   } catch (e) {
     output.appendLine(`The DL Lifecycle language server could not start: ${e instanceof Error ? e.message : String(e)}`);
+    refresher.start();
+    return api;
   }
   refresher.start();
+  if (vscode.workspace.getConfiguration(SETTINGS_SECTION).get<boolean>('workspaceScan.onStartup', true) && vscode.workspace.workspaceFolders?.length) {
+    void startupScan(context, output);
+  }
+  return api;
+}
+
+/** The start-up scan; when the workspace is over the file limit, a notice once per workspace offers the command. */
+async function startupScan(context: vscode.ExtensionContext, output: vscode.LogOutputChannel): Promise<void> {
+  let result: ScanWorkspaceResult | undefined;
+  try {
+    result = await scanWorkspace('startup');
+  } catch (e) {
+    output.error(`Workspace scan failed: ${e instanceof Error ? e.message : String(e)}`);
+    return;
+  }
+  if (result?.skipped !== 'tooManyFiles' || context.workspaceState.get(TOO_MANY_FILES_NOTICE)) return;
+  await context.workspaceState.update(TOO_MANY_FILES_NOTICE, true);
+  const limit = vscode.workspace.getConfiguration(SETTINGS_SECTION).get<number>('workspaceScan.maxFiles', 5000);
+  const choice = await vscode.window.showInformationMessage(
+    `DL Lifecycle did not scan this workspace at start-up: it has ${result.found} files of the kinds it reads (limit ${limit}, dlLifecycle.workspaceScan.maxFiles). Open files are still checked.`,
+    'Scan Workspace',
+  );
+  if (choice === 'Scan Workspace') await vscode.commands.executeCommand(COMMANDS.scanWorkspace);
 }
 
 export async function deactivate(): Promise<void> {
