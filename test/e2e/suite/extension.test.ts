@@ -1,7 +1,13 @@
 // End-to-end tests through the real `vscode` API, in a real extension host, against the real
 // language client and server. Workspace: test/e2e/workspace (dlLifecycle.asOf = 2026-11-21).
 import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
+import type { DlLifecycleApi } from '../../../client/src/extension';
+import type { WorkspaceReport } from '../../../server/src/report/workspaceReport';
 
 const EXTENSION_ID = 'dl-lifecycle.dl-lifecycle';
 const SOURCE = 'dl-lifecycle';
@@ -121,6 +127,75 @@ describe('dl-lifecycle in a real VS Code', function () {
     assert.ok(ext, `extension ${EXTENSION_ID} is not installed in this host`);
     await ext.activate();
     assert.equal(ext.isActive, true, 'extension did not become active');
+  });
+
+  it('the workspace scan reports findings for a file that is not open', async function () {
+    const folder = vscode.workspace.workspaceFolders![0];
+    const unopened = vscode.Uri.joinPath(folder.uri, 'services', 'batch', 'requirements.txt');
+    assert.ok(!vscode.workspace.textDocuments.some((d) => d.uri.toString() === unopened.toString()), 'the file must not be open');
+    // the start-up scan (dlLifecycle.workspaceScan.onStartup, on by default) publishes it
+    const eop = await waitFor(
+      'end-of-patch on tensorflow==2.9.0 of an unopened file',
+      60_000,
+      () => vscode.languages.getDiagnostics(unopened).find((d) => d.source === SOURCE && codeOf(d) === 'end-of-patch' && d.range.start.line === 1),
+      () => `diagnostics:\n${describeDiagnostics(vscode.languages.getDiagnostics(unopened))}`,
+    );
+    assert.match(eop.message, /TensorFlow 2\.9/);
+    // the command scans again and says how many files it read
+    const result = await vscode.commands.executeCommand<{ files: number; found: number; cancelled: boolean }>('dlLifecycle.scanWorkspace');
+    assert.ok(result && result.files === result.found && result.files >= 4 && !result.cancelled, JSON.stringify(result));
+    assert.ok(!vscode.workspace.textDocuments.some((d) => d.uri.toString() === unopened.toString()), 'the scan does not open files');
+  });
+
+  it('the report view opens, and its rows are the references the CLI reports for the workspace', async function () {
+    const ext = vscode.extensions.getExtension<DlLifecycleApi>(EXTENSION_ID)!;
+    const api = ext.exports;
+    await vscode.commands.executeCommand('dlLifecycle.showReport');
+    const shown: WorkspaceReport = await waitFor('the report view', 30_000, () => api.shownReport(), () => 'no report shown');
+    const tabs = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs);
+    await waitFor(
+      'a report webview tab',
+      15_000,
+      () => tabs().find((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('dlLifecycle.report')),
+      () => `tabs: ${JSON.stringify(tabs().map((t) => [t.label, t.input instanceof vscode.TabInputWebview ? t.input.viewType : typeof t.input]))}`,
+    );
+    assert.equal(shown.asOf, '2026-11-21');
+    assert.equal(shown.scanned, true);
+    const folder = vscode.workspace.workspaceFolders![0].uri.fsPath;
+    const cli = spawnSync(process.execPath, [path.join(ext.extensionPath, 'dist', 'cli.js'), 'scan', '.', '--as-of', '2026-11-21', '--format', 'json', '--fail-on', 'never'], {
+      cwd: folder,
+      encoding: 'utf8',
+      env: { ...process.env, NO_COLOR: '1', DL_LIFECYCLE_CACHE_DIR: mkdtempSync(path.join(tmpdir(), 'dl-lifecycle-nocache-')) },
+    });
+    assert.equal(cli.status, 0, cli.stderr);
+    const json = JSON.parse(cli.stdout) as { references: Array<{ file: string; range: unknown; kind: string; subject: string; version: string; text: string }>; findings: Array<{ rule: string; file: string }> };
+    type Keyed = { file: string; range: unknown; kind: string; subject: string; version: string; text: string };
+    const key = (r: Keyed) => JSON.stringify([r.file, r.range, r.kind, r.subject, r.version, r.text]);
+    assert.deepEqual(shown.rows.map(key).sort(), json.references.map(key).sort());
+    assert.equal(shown.rows.reduce((n, r) => n + r.findings.length, 0) + shown.fileFindings.length, json.findings.length);
+    assert.ok(shown.rows.some((r) => r.file === 'services/batch/requirements.txt' && r.status === 'ended'));
+    assert.ok(shown.timeline.length > 0, 'the timeline has bars');
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('the status bar counts the warnings and errors of the workspace and names the catalog date', async function () {
+    const api = vscode.extensions.getExtension<DlLifecycleApi>(EXTENSION_ID)!.exports;
+    const expected = () =>
+      vscode.languages
+        .getDiagnostics()
+        .flatMap(([, ds]) => ds)
+        .filter((d) => d.source === SOURCE && d.severity <= vscode.DiagnosticSeverity.Warning).length;
+    const bar = await waitFor(
+      'the status bar to agree with the Problems panel',
+      20_000,
+      () => {
+        const b = api.statusBar();
+        return b && b.text.endsWith(`DL Lifecycle: ${expected()}`) ? b : undefined;
+      },
+      () => `status bar ${JSON.stringify(api.statusBar())}, ${expected()} warnings and errors in the Problems panel`,
+    );
+    assert.ok(expected() > 0);
+    assert.match(bar.tooltip, /Catalog dated \d{4}-\d{2}-\d{2}/);
   });
 
   it('opens requirements.txt as pip-requirements', async function () {
@@ -306,8 +381,9 @@ describe('dl-lifecycle in a real VS Code', function () {
     }
   });
 
-  it('contributes dlLifecycle.showOutput (and runs it) and dlLifecycle.refreshCatalog', async function () {
+  it('contributes dlLifecycle.showOutput (and runs it), dlLifecycle.refreshCatalog, scanWorkspace and showReport', async function () {
     const commands = await vscode.commands.getCommands(true);
+    for (const id of ['dlLifecycle.scanWorkspace', 'dlLifecycle.showReport']) assert.ok(commands.includes(id), `command ${id} is not registered`);
     assert.ok(commands.includes('dlLifecycle.showOutput'), 'command dlLifecycle.showOutput is not registered');
     assert.ok(commands.includes('dlLifecycle.refreshCatalog'), 'command dlLifecycle.refreshCatalog is not registered');
     await vscode.commands.executeCommand('dlLifecycle.showOutput');
