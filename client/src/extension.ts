@@ -7,17 +7,22 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LanguageClientOptions, ServerOptions } from 'vscode-languageclient/node';
-import { LanguageClient, RevealOutputChannelOn, TransportKind } from 'vscode-languageclient/node';
+import { CloseAction, ErrorAction, LanguageClient, RevealOutputChannelOn, TransportKind } from 'vscode-languageclient/node';
 import type { WorkspaceReport } from '../../server/src/report/workspaceReport';
 import type { ScanWorkspaceParams, ScanWorkspaceResult, WorkspaceSummary } from '../../server/src/settings';
 import { CATALOG_CHANGED_NOTIFICATION, COMMANDS, OUTPUT_CHANNEL, REPORT_REQUEST, SCAN_WORKSPACE_REQUEST, SETTINGS_SECTION, SUMMARY_NOTIFICATION } from '../../server/src/settings';
 import { CatalogRefresher } from './catalogRefresh';
 import { ReportPanel } from './report/reportPanel';
 import { DOCUMENT_SELECTOR } from './selector';
+import { MAX_RESTARTS, RESTART_WINDOW_MS, RestartPolicy } from './restartPolicy';
 import { LifecycleStatusBar } from './statusBar';
 import { statusBarText } from './statusBarText';
 
+/** When this module was evaluated. */
+const loadedAt = performance.now();
 let client: LanguageClient | undefined;
+/** Settles when the language server has started or failed to; requests wait for it. */
+let clientReady: Promise<void> = Promise.resolve();
 
 /** Policy files the server re-reads when they change on disk (workspace/didChangeWatchedFiles). */
 export const POLICY_FILE_GLOBS = ['**/.dl-lifecycle.toml', '**/pyproject.toml'];
@@ -42,6 +47,12 @@ export interface DlLifecycleApi {
   summary(): WorkspaceSummary | undefined;
   /** The status bar item's text and tooltip (Markdown), undefined before the first summary. */
   statusBar(): { text: string; tooltip: string } | undefined;
+  /** Milliseconds `activate` took (the server starts after it, in the background). */
+  activationMs: number;
+  /** Milliseconds from the extension's module being evaluated to the end of `activate`. */
+  sinceModuleLoadMs: number;
+  /** Settles when the language server has started (or failed to start). */
+  ready: Promise<void>;
 }
 
 /** VS Code's `files.exclude` globs that are on (a `{ when }` condition counts as on; the walk has no sibling test). */
@@ -54,12 +65,14 @@ function filesExclude(): string[] {
 
 /** Asks the server to scan the workspace folders; resolves to its answer (undefined when the server is not running). */
 async function scanWorkspace(reason: ScanWorkspaceParams['reason']): Promise<ScanWorkspaceResult | undefined> {
-  if (!client) return undefined;
+  await clientReady;
+  if (!client?.isRunning()) return undefined;
   const params: ScanWorkspaceParams = { exclude: filesExclude(), reason };
   return client.sendRequest<ScanWorkspaceResult>(SCAN_WORKSPACE_REQUEST, params);
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<DlLifecycleApi> {
+  const activateStart = performance.now();
   const output = vscode.window.createOutputChannel(OUTPUT_CHANNEL, { log: true });
   context.subscriptions.push(output);
   context.subscriptions.push(vscode.commands.registerCommand(COMMANDS.showOutput, () => output.show(true)));
@@ -74,10 +87,16 @@ export async function activate(context: vscode.ExtensionContext): Promise<DlLife
     shownReport: () => ReportPanel.current?.lastReport,
     summary: () => lastSummary,
     statusBar: () => (statusBar.summary ? statusBarText(statusBar.summary) : undefined),
+    activationMs: 0,
+    sinceModuleLoadMs: 0,
+    get ready() {
+      return clientReady;
+    },
   };
   const reportSource = {
     fetch: async (): Promise<WorkspaceReport> => {
-      const report = client ? await client.sendRequest<WorkspaceReport | null>(REPORT_REQUEST) : null;
+      await clientReady;
+      const report = client?.isRunning() ? await client.sendRequest<WorkspaceReport | null>(REPORT_REQUEST) : null;
       if (!report) throw new Error('the DL Lifecycle language server is not running or has no catalog; see the output channel');
       return report;
     },
@@ -118,7 +137,20 @@ export async function activate(context: vscode.ExtensionContext): Promise<DlLife
     outputChannel: output,
     revealOutputChannelOn: RevealOutputChannelOn.Never,
     initializationOptions: { settings: vscode.workspace.getConfiguration(SETTINGS_SECTION), catalogCacheFile: refresher.cacheFile },
+    errorHandler: {
+      // a request that fails is not a reason to stop the server; a server that keeps failing is
+      error: (_error, _message, count) => ({ action: count !== undefined && count <= 3 ? ErrorAction.Continue : ErrorAction.Shutdown }),
+      closed: () => {
+        const { restart, crashes } = restarts.onCrash(Date.now());
+        if (restart) {
+          output.warn(`The DL Lifecycle language server stopped unexpectedly; restarting it (${crashes} of at most ${MAX_RESTARTS} restarts in ${RESTART_WINDOW_MS / 60000} minutes).`);
+          return { action: CloseAction.Restart, handled: true };
+        }
+        return { action: CloseAction.DoNotRestart, message: `The DL Lifecycle language server stopped ${crashes} times in ${RESTART_WINDOW_MS / 60000} minutes and will not be restarted. See the output (DL Lifecycle: Show Output); reload the window to try again.` };
+      },
+    },
   };
+  const restarts = new RestartPolicy();
   client = new LanguageClient('dlLifecycle', 'DL Lifecycle', serverOptions, clientOptions);
   context.subscriptions.push(
     client.onNotification(SUMMARY_NOTIFICATION, (summary: WorkspaceSummary) => {
@@ -127,17 +159,23 @@ export async function activate(context: vscode.ExtensionContext): Promise<DlLife
       void ReportPanel.current?.refresh();
     }),
   );
-  try {
-    await client.start();
-  } catch (e) {
-    output.appendLine(`The DL Lifecycle language server could not start: ${e instanceof Error ? e.message : String(e)}`);
-    refresher.start();
-    return api;
-  }
-  refresher.start();
-  if (vscode.workspace.getConfiguration(SETTINGS_SECTION).get<boolean>('workspaceScan.onStartup', true) && vscode.workspace.workspaceFolders?.length) {
-    void startupScan(context, output);
-  }
+  // the server starts in the background: activation does not wait for it (the start-up scan does)
+  const started = client;
+  clientReady = started.start().then(
+    () => {
+      refresher.start();
+      if (vscode.workspace.getConfiguration(SETTINGS_SECTION).get<boolean>('workspaceScan.onStartup', true) && vscode.workspace.workspaceFolders?.length) {
+        void startupScan(context, output);
+      }
+    },
+    (e: unknown) => {
+      output.error(`The DL Lifecycle language server could not start: ${e instanceof Error ? e.message : String(e)}`);
+      refresher.start();
+    },
+  );
+  api.activationMs = performance.now() - activateStart;
+  api.sinceModuleLoadMs = performance.now() - loadedAt;
+  output.info(`activated in ${api.activationMs.toFixed(1)} ms (${api.sinceModuleLoadMs.toFixed(1)} ms since the module was loaded)`);
   return api;
 }
 

@@ -100,6 +100,13 @@ function log(message: string): void {
   connection.console.log(`[dl-lifecycle] ${message}`);
 }
 
+/** An error as one log line: its message and the place it was thrown (the first frame of its stack). */
+function oneLine(e: unknown): string {
+  if (!(e instanceof Error)) return String(e).replace(/\s+/g, ' ');
+  const frame = e.stack?.split('\n').find((l) => l.trimStart().startsWith('at '))?.trim();
+  return `${e.message.replace(/\s+/g, ' ')}${frame ? ` (${frame})` : ''}`;
+}
+
 /** An open document or notebook cell by URI. */
 function documentOf(uri: string): TextDocument | undefined {
   return documents.get(uri) ?? notebooks.cellTextDocuments.get(uri);
@@ -166,21 +173,55 @@ function optionsFor(policy: LoadedPolicy | undefined) {
   return mergeLayers(editorLayers(settings, policy?.policy), resolveAsOf(undefined), DEFAULT_WARNING_WINDOW_DAYS);
 }
 
+/**
+ * Test hook of the fault tests: the analysis of a document whose URI contains this text throws, as a
+ * scanner bug would. Unset in normal use.
+ */
+const FAULT_INJECTION = process.env.DL_LIFECYCLE_FAULT_INJECTION || undefined;
+/** Files too large or binary to analyse, each said once (log), and whether the one-time notice was shown. */
+const skippedNoted = new Set<string>();
+let skippedNoticeShown = false;
+
+/**
+ * Why an open document is not analysed: over `dlLifecycle.maxFileSize` (counted in UTF-16 units, a
+ * lower bound of its UTF-8 size) or binary (a NUL in its first 8 KiB, as the workspace walk tells);
+ * undefined when it is analysed.
+ */
+function tooLargeOrBinary(text: string): string | undefined {
+  const max = settings.maxFileSizeMb * 1024 * 1024;
+  if (text.length > max) return `over the ${settings.maxFileSizeMb} MB limit (dlLifecycle.maxFileSize)`;
+  if (text.slice(0, 8192).includes('\u0000')) return 'a binary file';
+  return undefined;
+}
+
+/** Says once per file (log) and once per session (a notice) that files are not analysed, and why. */
+function noteSkipped(name: string, why: string): void {
+  if (skippedNoted.has(name)) return;
+  skippedNoted.add(name);
+  log(`${name} is not analysed: ${why}`);
+  if (skippedNoticeShown) return;
+  skippedNoticeShown = true;
+  void connection.window.showInformationMessage(`DL Lifecycle does not check ${path.basename(name)}: ${why}. Files like it are listed in the output (DL Lifecycle: Show Output).`);
+}
+
 /** Analyses a document once per version; an exception yields no analysis and one log line. */
 function analyze(doc: TextDocument): Analysis | undefined {
   const cached = cache.get(doc.uri);
   if (cached && cached.version === doc.version) return cached.analysis;
   let analysis: Analysis | undefined;
   const kind = kindOf(doc);
-  if (kind && catalog) {
+  const skipped = kind && catalog ? tooLargeOrBinary(doc.getText()) : undefined;
+  if (skipped) noteSkipped(URI.parse(doc.uri).fsPath || doc.uri, skipped);
+  else if (kind && catalog) {
     try {
+      if (FAULT_INJECTION !== undefined && doc.uri.includes(FAULT_INJECTION)) throw new Error('fault injected by DL_LIFECYCLE_FAULT_INJECTION');
       const file = policyPathOf(doc.uri);
       const policy = file === undefined ? undefined : policyOf(file);
       if (!(file !== undefined && isExcluded(policy, file))) {
         analysis = analyzeText(doc.getText(), URI.parse(doc.uri).path, kind, catalog, optionsFor(policy));
       }
     } catch (e) {
-      log(`analysis of ${doc.uri} failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+      log(`analysis of ${doc.uri} failed: ${oneLine(e)}`);
     }
   }
   cache.set(doc.uri, { version: doc.version, analysis });
@@ -494,13 +535,16 @@ function workspaceKindFor(relative: string): FileKind | undefined {
 function analyzeFromDisk(file: WorkspaceFile): { analysis?: Analysis; note?: string } {
   if (!catalog) return {};
   const read = readTextFile(file.absolute, Math.round(settings.maxFileSizeMb * 1024 * 1024));
-  if ('skipped' in read) return { note: read.skipped };
+  if ('skipped' in read) {
+    noteSkipped(file.absolute, read.skipped.replace(/^skipped: /, ''));
+    return { note: read.skipped };
+  }
   try {
     const policy = policyOf(file.absolute);
     if (isExcluded(policy, file.absolute)) return {};
     return { analysis: analyzeText(read.text, file.absolute, file.kind, catalog, optionsFor(policy)) };
   } catch (e) {
-    log(`analysis of ${file.absolute} failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+    log(`analysis of ${file.absolute} failed: ${oneLine(e)}`);
     return {};
   }
 }
@@ -576,7 +620,7 @@ async function scanWorkspace(params: ScanWorkspaceParams, token?: CancellationTo
       workspaceScanned = true;
     }
     log(`workspace scan ${cancelled ? 'cancelled' : 'done'}: ${done} of ${found} files${notes.length ? `, ${notes.length} skipped` : ''}`);
-    for (const n of notes) log(`${n.path}: ${n.message}`);
+    for (const n of listed.notes) log(`${n.path}: ${n.message}`);
     sendSummary();
     return { files: done, found, cancelled, notes };
   } finally {

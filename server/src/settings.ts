@@ -86,7 +86,7 @@ export interface Settings {
   scanWorkspaceOnStartup: boolean;
   /** `dlLifecycle.workspaceScan.maxFiles`: above this many files of known kinds the start-up scan is skipped with a notice (default 5,000). */
   workspaceScanMaxFiles: number;
-  /** `dlLifecycle.maxFileSize`: files larger than this many MB are not read by the workspace scan (default 2). */
+  /** `dlLifecycle.maxFileSize`: files larger than this many MB are not analysed, by the workspace scan or open (default 2). */
   maxFileSizeMb: number;
   /** `dlLifecycle.inlayHints.enabled`: an end-of-patch date after each framework pin (default false). */
   inlayHints: boolean;

@@ -33,8 +33,10 @@ export async function start(
   initOptions: Record<string, unknown> = {},
   /** More client capabilities (`window.workDoneProgress`), merged over the defaults. */
   moreCapabilities: { window?: Record<string, unknown>; workspace?: Record<string, unknown> } = {},
+  /** More environment variables for the server process (the fault tests' `DL_LIFECYCLE_FAULT_INJECTION`). */
+  env: Record<string, string> = {},
 ): Promise<Session> {
-  const proc = spawn(process.execPath, [serverJs, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const proc = spawn(process.execPath, [serverJs, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, ...env } });
   const conn = createProtocolConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
   const diagnostics: PublishDiagnosticsParams[] = [];
   const waiters: Array<{ uri: string; version?: number; resolve: (p: PublishDiagnosticsParams) => void }> = [];
