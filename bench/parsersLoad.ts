@@ -1,7 +1,7 @@
 /**
  * One start of the tree-sitter parsers in a fresh process, as the server and the CLI do it:
  * `parsers-load.js python` loads the runtime and the Python grammar, `parsers-load.js all` every
- * grammar (Python, TypeScript, TSX, Terraform). Prints JSON `{ ms }`. Run by `bench/run.ts`.
+ * grammar (Python, TypeScript, TSX, Terraform). Prints JSON `{ ms }`. Run by `bench/startup.ts`.
  */
 import type { Grammar } from '../server/src/scanners/treeSitter';
 import { GRAMMARS, initParsers } from '../server/src/scanners/treeSitter';

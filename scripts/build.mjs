@@ -1,6 +1,6 @@
 // Bundles the VS Code client, the language server and the CLI into one file each in dist/,
 // and writes the bundled catalog's TOML parts (server/data/<part>.toml) beside them as one catalog.json
-// (the server validates it at load; the tests validate the TOML files). Usage: node scripts/build.mjs [--production] [--quiet] [--watch]
+// (validated and marked as validated by the build, so that a load only indexes it; the tests validate the TOML files). Usage: node scripts/build.mjs [--production] [--quiet] [--watch]
 import * as esbuild from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';

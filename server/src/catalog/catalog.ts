@@ -94,13 +94,31 @@ export interface FrameworkVersion {
 
 /** Normalises a Python package name as PEP 503 does: lowercase, runs of `-`, `_`, `.` become `-`. */
 export function normalizePackageName(name: string): string {
-  return name.toLowerCase().replace(/[-_.]+/g, '-');
+  // most names are normalised already (`torch`, `scikit-learn`): checked without a copy
+  for (let i = 0, dash = false; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    const isDash = c === 45; // '-'
+    if (!((c >= 97 && c <= 122) || (c >= 48 && c <= 57) || isDash) || (isDash && dash)) return name.toLowerCase().replace(/[-_.]+/g, '-');
+    dash = isDash;
+  }
+  return name;
 }
 
 /** `major.minor` of a version text such as `2.1.0`, `2.1`, `2.1.0+cpu`; undefined if it has no two numeric parts. */
 export function minorOf(version: string): string | undefined {
   const m = /^v?(\d+)\.(\d+)/.exec(version.trim());
   return m ? `${Number(m[1])}.${Number(m[2])}` : undefined;
+}
+
+/**
+ * Compares patch releases `major.minor.patch` (the only form the schema allows) numerically, which is
+ * their PEP 440 order, without a PEP 440 parse per comparison (the catalog sorts every version's
+ * patches when it is built).
+ */
+function comparePatch(a: string, b: string): number {
+  const x = a.split('.');
+  const y = b.split('.');
+  return Number(x[0]) - Number(y[0]) || Number(x[1]) - Number(y[1]) || Number(x[2]) - Number(y[2]);
 }
 
 /** Compares `major.minor` texts numerically. */
@@ -155,7 +173,7 @@ export class Catalog {
         note: row.note,
         patches: row.patches
           .map((p) => ({ version: p.version, released: p.released, dateKind: p.date_kind, source: p.source, evidence: p.evidence }))
-          .sort((a, b) => compare(a.version, b.version)),
+          .sort((a, b) => comparePatch(a.version, b.version)),
       });
     }
     for (const list of this.versions.values()) list.sort((a, b) => compareMinor(a.version, b.version));
@@ -286,10 +304,13 @@ export class Catalog {
    * (immutable) catalog and the key's inputs only; bounded (cleared past 5,000 entries).
    */
   memoized<T>(key: string, compute: () => T): T {
-    if (this.memo.has(key)) return this.memo.get(key) as T;
+    // a key is often built from document text (package names, tags): it is stored as a copy of its
+    // own, so that the memo does not keep documents alive (see `detached` in text.ts)
+    const hit = this.memo.get(key);
+    if (hit !== undefined || this.memo.has(key)) return hit as T;
     const value = compute();
     if (this.memo.size >= 5000) this.memo.clear();
-    this.memo.set(key, value);
+    this.memo.set(key.length < 13 ? key : ` ${key}`.slice(1), value);
     return value;
   }
 

@@ -636,6 +636,16 @@ export class DlcImageIndex {
  *   line whose tag the repository does not list.
  */
 export function parseImagesFile(raw: unknown, origin: string): DlcImageIndex {
+  const { file, expanded } = validateImagesFile(raw, origin);
+  return new DlcImageIndex(file, expanded);
+}
+
+/**
+ * The checks of {@link parseImagesFile} without building the index: the file as the schema gives it
+ * (defaults filled in), and each repository's tags expanded (tag → source id).
+ * @throws CatalogError as {@link parseImagesFile}
+ */
+export function validateImagesFile(raw: unknown, origin: string): { file: ImagesFile; expanded: Map<string, Map<string, string>> } {
   const parsed = imagesFileSchema.safeParse(raw);
   if (!parsed.success) throw schemaError(origin, parsed.error.issues[0]);
   const file = parsed.data;
@@ -686,5 +696,5 @@ export function parseImagesFile(raw: unknown, origin: string): DlcImageIndex {
   if (problems.length > 0) {
     throw problemsError(origin, problems);
   }
-  return new DlcImageIndex(file, expanded);
+  return { file, expanded };
 }

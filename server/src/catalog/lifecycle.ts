@@ -887,6 +887,14 @@ function compareMinor(a: string, b: string): number {
  *   retired id or successor family that does not exist; a DLAMI template that does not compile.
  */
 export function parseLifecycleFile(raw: unknown, origin: string): LifecycleFacts {
+  return new LifecycleFacts(validateLifecycleFile(raw, origin));
+}
+
+/**
+ * The checks of {@link parseLifecycleFile} without building the query object: the file as the
+ * schema gives it (defaults filled in). @throws CatalogError as {@link parseLifecycleFile}
+ */
+export function validateLifecycleFile(raw: unknown, origin: string): LifecycleFile {
   const parsed = lifecycleFileSchema.safeParse(raw);
   if (!parsed.success) throw schemaError(origin, parsed.error.issues[0]);
   const file = parsed.data;
@@ -983,5 +991,5 @@ export function parseLifecycleFile(raw: unknown, origin: string): LifecycleFacts
   });
 
   if (problems.length > 0) throw problemsError(origin, problems);
-  return new LifecycleFacts(file);
+  return file;
 }

@@ -263,8 +263,8 @@ export class NeuronReleases {
   /** Releases with a date, ordered by (date, version). */
   private readonly byDate: readonly NeuronRelease[];
   private readonly packageInfo = new Map<string, NeuronPackage>();
-  /** Name → version key → the version (first spelling seen) and the releases that shipped it. */
-  private readonly versionsOf = new Map<string, Map<string, { version: string; releases: NeuronRelease[] }>>();
+  /** Name → version key → the version (first spelling seen) and the releases that shipped it; built on first use ({@link versionIndex}). */
+  private versionsOf: Map<string, Map<string, { version: string; releases: NeuronRelease[] }>> | undefined;
   private readonly sortedVersions = new Map<string, readonly string[]>();
   private readonly announcementList: readonly NeuronAnnouncement[];
   private readonly bySubject = new Map<string, NeuronAnnouncement[]>();
@@ -305,16 +305,6 @@ export class NeuronReleases {
         packages: r.packages,
       };
       this.byVersion.set(r.version, rel);
-      for (const name in r.packages) {
-        let known = this.versionsOf.get(name);
-        if (!known) this.versionsOf.set(name, (known = new Map()));
-        for (const v of r.packages[name]) {
-          const vk = versionKey(v);
-          const entry = known.get(vk);
-          if (entry) entry.releases.push(rel);
-          else known.set(vk, { version: v, releases: [rel] });
-        }
-      }
       return rel;
     });
     this.byDate = this.list.filter((r) => r.date !== undefined).sort((a, b) => (a.date! < b.date! ? -1 : a.date! > b.date! ? 1 : compareSdkVersions(a.version, b.version)));
@@ -385,7 +375,28 @@ export class NeuronReleases {
    * (`1.15.5.2.3.0` = `1.15.5.2.3.0.0`); local parts must match too. O(1).
    */
   neuronRelease(packageName: string, version: string): readonly NeuronRelease[] {
-    return this.versionsOf.get(normalizePackageName(packageName.trim()))?.get(versionKey(version))?.releases ?? EMPTY;
+    return this.versionIndex().get(normalizePackageName(packageName.trim()))?.get(versionKey(version))?.releases ?? EMPTY;
+  }
+
+  /** The package version index (name → version key → releases), built at the first package lookup: most files never look one up. */
+  private versionIndex(): Map<string, Map<string, { version: string; releases: NeuronRelease[] }>> {
+    if (!this.versionsOf) {
+      const index = new Map<string, Map<string, { version: string; releases: NeuronRelease[] }>>();
+      for (const rel of this.list) {
+        for (const name in rel.packages) {
+          let known = index.get(name);
+          if (!known) index.set(name, (known = new Map()));
+          for (const v of rel.packages[name]) {
+            const vk = versionKey(v);
+            const entry = known.get(vk);
+            if (entry) entry.releases.push(rel);
+            else known.set(vk, { version: v, releases: [rel] });
+          }
+        }
+      }
+      this.versionsOf = index;
+    }
+    return this.versionsOf;
   }
 
   /**
@@ -406,7 +417,7 @@ export class NeuronReleases {
     const name = normalizePackageName(packageName.trim());
     let sorted = this.sortedVersions.get(name);
     if (!sorted) {
-      sorted = [...(this.versionsOf.get(name)?.values() ?? [])].map((e) => e.version).sort(comparePackageVersions);
+      sorted = [...(this.versionIndex().get(name)?.values() ?? [])].map((e) => e.version).sort(comparePackageVersions);
       this.sortedVersions.set(name, sorted);
     }
     return sorted;
@@ -548,6 +559,14 @@ export class NeuronReleases {
  * @throws CatalogError `origin: key.path: message` for the first problem
  */
 export function parseNeuronFile(raw: unknown, origin: string): NeuronReleases {
+  return new NeuronReleases(validateNeuronFile(raw, origin));
+}
+
+/**
+ * The checks of {@link parseNeuronFile} without building the query object: the file as the schema
+ * gives it (defaults filled in). @throws CatalogError as {@link parseNeuronFile}
+ */
+export function validateNeuronFile(raw: unknown, origin: string): NeuronFile {
   const parsed = neuronFileSchema.safeParse(raw);
   if (!parsed.success) throw schemaError(origin, parsed.error.issues[0]);
   const file = parsed.data;
@@ -597,7 +616,7 @@ export function parseNeuronFile(raw: unknown, origin: string): NeuronReleases {
     const [where, message] = problems[0];
     throw new CatalogError(`${origin}: ${where}: ${message}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''}`, where);
   }
-  return new NeuronReleases(file);
+  return file;
 }
 
 /** `origin: key.path: message` for a schema issue (`releases[3].date`). */

@@ -21,25 +21,14 @@
  *   shipped, ascending).
  * - `[[announcements]]`: `id`, `what` (title), `kind`, `announced` (day), `effective_release?` (first
  *   release without support, `X.Y.Z`), `last_release?` (last release with support, `X.Y` = that line, or
- *   `X.Y.Z`), `effective_date?`, `subjects` (what the announcement is about, see {@link subjectSchema}),
+ *   `X.Y.Z`), `effective_date?`, `subjects` (what the announcement is about, see `subjectSchema` and {@link NeuronSubject}),
  *   `note?`, `statement` (first paragraph, cut to 300 characters), `source`, `path` (file in the
  *   source repository), `source_kind?` (the extraction's kind where `kind` differs).
  */
-import { z } from 'zod';
+// a namespace import (not the `z` object) lets the bundler leave out the parts of zod not used here, such as its locales
+import * as z from 'zod';
 import { isCalendarDay } from '../dates';
-
-const day = z.string().refine(isCalendarDay, { message: 'must be a calendar day YYYY-MM-DD' });
-const sourceId = z.string().min(1);
-/** A PEP 503-normalised package name. */
-const packageName = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'must be a PEP 503-normalised name');
-const sdkVersion = z.string().regex(/^\d+\.\d+\.\d+$/, 'must be a Neuron SDK version X.Y.Z');
-/** A release as an announcement names it: `X.Y.Z`, or `X.Y` for the whole line. */
-const sdkRelease = z.string().regex(/^\d+\.\d+(\.\d+)?$/, 'must be a Neuron SDK release X.Y or X.Y.Z');
-/** A version prefix of dotted numbers (`1`, `2.7`, `0.10.18399`). */
-const versionPrefix = z.string().regex(/^\d+(\.\d+)*$/, 'must be dotted numbers');
-const packageVersion = z.string().regex(/^[0-9A-Za-z][0-9A-Za-z.+!_-]*$/, 'must be a package version');
-const instance = z.string().regex(/^(inf|trn)\d+n?$/, 'must be an instance family such as inf2 or trn1');
-const python = z.string().regex(/^\d+\.\d+$/, 'must be a Python major.minor');
+import { lazySafeParse, once } from './lazySchema';
 
 /** Frameworks a Neuron framework build can carry (`framework` of a package, subjects). */
 export const neuronFrameworks = ['pytorch', 'tensorflow', 'mxnet', 'jax'] as const;
@@ -48,8 +37,6 @@ export type NeuronFramework = (typeof neuronFrameworks)[number];
 /** Kinds of announcement. */
 export const announcementKinds = ['end-of-support', 'no-longer-supported', 'maintenance', 'deprecation', 'intent', 'other'] as const;
 export type AnnouncementKind = (typeof announcementKinds)[number];
-
-const scope = z.string().min(1).optional();
 
 /**
  * What an announcement is about. Exactly one of these shapes:
@@ -73,128 +60,10 @@ const SUBJECT_KEYS: Readonly<Record<string, readonly string[]>> = {
   feature: [],
 };
 
-/**
- * One strict object with every key optional, then a check that exactly one head key is present
- * and the other keys are allowed with it (as fast to validate as a plain object, unlike a union).
- */
-export const subjectSchema = z
-  .strictObject({
-    package: packageName.optional(),
-    framework: z.enum(neuronFrameworks).optional(),
-    python: python.optional(),
-    os: z.string().regex(/^(ubuntu\d\d\.\d\d|amazonlinux2(023)?)$/, 'must be ubuntuNN.NN or amazonlinux2[023]').optional(),
-    instance: instance.optional(),
-    image: z.enum(['dlami', 'dlc']).optional(),
-    feature: z.string().min(1).optional(),
-    version: versionPrefix.optional(),
-    instances: z.array(instance).optional(),
-    scope,
-    name: z.string().min(1).optional(),
-    release: sdkVersion.optional(),
-  })
-  .superRefine((s, ctx) => {
-    const keys = Object.keys(s);
-    const head = 'image' in s ? 'image' : keys.find((k) => k in SUBJECT_KEYS);
-    if (!head) {
-      ctx.addIssue({ code: 'custom', message: `a subject needs one of ${Object.keys(SUBJECT_KEYS).join(', ')}` });
-      return;
-    }
-    const extra = keys.filter((k) => k !== head && !SUBJECT_KEYS[head].includes(k));
-    if (extra.length > 0) ctx.addIssue({ code: 'custom', message: `a ${head} subject cannot have ${extra.join(', ')}` });
-  })
-  .transform((s) => s as NeuronSubject);
-
 const PACKAGE_NAME_RE = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 const PACKAGE_VERSION_RE = /^[0-9A-Za-z][0-9A-Za-z.+!_-]*$/;
 
-/**
- * `packages` of a release: PEP 503-normalised name → non-empty array of versions. Checked by one
- * loop (it holds most of the file's values; per-element schema objects would dominate load time).
- * Absent means empty.
- */
-const packagesTable = z
-  .unknown()
-  .superRefine((v, ctx) => {
-    if (v === undefined) return;
-    if (typeof v !== 'object' || v === null || Array.isArray(v)) {
-      ctx.addIssue({ code: 'custom', message: 'must be a table of package name to versions' });
-      return;
-    }
-    for (const [name, versions] of Object.entries(v)) {
-      if (!PACKAGE_NAME_RE.test(name)) ctx.addIssue({ code: 'custom', path: [name], message: 'must be a PEP 503-normalised name' });
-      if (!Array.isArray(versions) || versions.length === 0) {
-        ctx.addIssue({ code: 'custom', path: [name], message: 'must be a non-empty array of versions' });
-        continue;
-      }
-      versions.forEach((x, i) => {
-        if (typeof x !== 'string' || !PACKAGE_VERSION_RE.test(x)) ctx.addIssue({ code: 'custom', path: [name, i], message: 'must be a package version' });
-      });
-    }
-  })
-  .transform((v) => (v ?? {}) as Record<string, string[]>);
-
-export const neuronPackageSchema = z.strictObject({
-  spellings: z.array(z.string().min(1)).min(1),
-  type: z.enum(['pip', 'os', 'library', 'installer']),
-  shared: z.boolean().optional(),
-  instances: z.array(instance),
-});
-
-export const neuronReleaseSchema = z.strictObject({
-  version: sdkVersion,
-  date: day.optional(),
-  date_source: sourceId.optional(),
-  date_evidence: z.string().optional(),
-  other_dates: z.array(day).optional(),
-  tag_date: day.optional(),
-  date_note: z.string().optional(),
-  line: z.enum(['neuron1', 'neuron2']),
-  instances: z.array(instance).optional(),
-  python: z.record(instance, z.array(python)).optional(),
-  sources: z.array(sourceId),
-  packages_note: z.string().optional(),
-  only_in: z.record(sourceId, z.array(z.string().regex(/^[a-z0-9-]+ \S+$/, 'must be "<name> <version>"'))).optional(),
-  packages: packagesTable,
-});
-
-export const announcementSchema = z.strictObject({
-  id: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'must be a lowercase id'),
-  what: z.string().min(1),
-  kind: z.enum(announcementKinds),
-  announced: day,
-  effective_release: sdkRelease.optional(),
-  last_release: sdkRelease.optional(),
-  effective_date: day.optional(),
-  subjects: z.array(subjectSchema).min(1),
-  note: z.string().optional(),
-  statement: z.string().min(1).max(300),
-  source: sourceId,
-  path: z.string().min(1),
-  source_kind: z.string().optional(),
-});
-
-export const neuronFileSchema = z.strictObject({
-  catalog: z.strictObject({ schema_version: z.literal(1), generated: day, data_as_of: day.optional() }),
-  sources: z.record(z.string(), z.strictObject({ title: z.string().min(1), url: z.string().optional(), snapshot: z.string().optional(), note: z.string().optional() })),
-  conda: z.strictObject({
-    last_release: sdkVersion,
-    ended_with: sdkVersion,
-    announced: day,
-    packages: z.record(packageName, z.array(packageVersion)),
-    statement: z.string().min(1),
-    source: sourceId,
-    path: z.string().min(1),
-  }),
-  packages: z.record(packageName, neuronPackageSchema),
-  releases: z.array(neuronReleaseSchema).min(1),
-  announcements: z.array(announcementSchema),
-});
-
-export type NeuronFile = z.infer<typeof neuronFileSchema>;
-export type NeuronReleaseRow = z.infer<typeof neuronReleaseSchema>;
-export type NeuronPackageRow = z.infer<typeof neuronPackageSchema>;
-export type AnnouncementRow = z.infer<typeof announcementSchema>;
-/** A subject as {@link subjectSchema} documents it: exactly one of these shapes. */
+/** A subject as `subjectSchema` documents it: exactly one of these shapes. */
 export type NeuronSubject =
   | { package: string; version?: string; instances?: string[]; scope?: string }
   | { framework: NeuronFramework; version?: string; instances?: string[]; scope?: string }
@@ -203,3 +72,146 @@ export type NeuronSubject =
   | { instance: string; scope?: string }
   | { image: 'dlami' | 'dlc'; name?: string; framework?: NeuronFramework; version?: string; release?: string }
   | { feature: string };
+
+/** The schemas of this part, built at the first check (see `lazySchema.ts`). */
+export const neuronSchemas = once(() => {
+  const day = z.string().refine(isCalendarDay, { message: 'must be a calendar day YYYY-MM-DD' });
+  const sourceId = z.string().min(1);
+  /** A PEP 503-normalised package name. */
+  const packageName = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'must be a PEP 503-normalised name');
+  const sdkVersion = z.string().regex(/^\d+\.\d+\.\d+$/, 'must be a Neuron SDK version X.Y.Z');
+  /** A release as an announcement names it: `X.Y.Z`, or `X.Y` for the whole line. */
+  const sdkRelease = z.string().regex(/^\d+\.\d+(\.\d+)?$/, 'must be a Neuron SDK release X.Y or X.Y.Z');
+  /** A version prefix of dotted numbers (`1`, `2.7`, `0.10.18399`). */
+  const versionPrefix = z.string().regex(/^\d+(\.\d+)*$/, 'must be dotted numbers');
+  const packageVersion = z.string().regex(/^[0-9A-Za-z][0-9A-Za-z.+!_-]*$/, 'must be a package version');
+  const instance = z.string().regex(/^(inf|trn)\d+n?$/, 'must be an instance family such as inf2 or trn1');
+  const python = z.string().regex(/^\d+\.\d+$/, 'must be a Python major.minor');
+
+  const scope = z.string().min(1).optional();
+
+  /**
+   * One strict object with every key optional, then a check that exactly one head key is present
+   * and the other keys are allowed with it (as fast to validate as a plain object, unlike a union).
+   */
+  const subjectSchema = z
+    .strictObject({
+      package: packageName.optional(),
+      framework: z.enum(neuronFrameworks).optional(),
+      python: python.optional(),
+      os: z.string().regex(/^(ubuntu\d\d\.\d\d|amazonlinux2(023)?)$/, 'must be ubuntuNN.NN or amazonlinux2[023]').optional(),
+      instance: instance.optional(),
+      image: z.enum(['dlami', 'dlc']).optional(),
+      feature: z.string().min(1).optional(),
+      version: versionPrefix.optional(),
+      instances: z.array(instance).optional(),
+      scope,
+      name: z.string().min(1).optional(),
+      release: sdkVersion.optional(),
+    })
+    .superRefine((s, ctx) => {
+      const keys = Object.keys(s);
+      const head = 'image' in s ? 'image' : keys.find((k) => k in SUBJECT_KEYS);
+      if (!head) {
+        ctx.addIssue({ code: 'custom', message: `a subject needs one of ${Object.keys(SUBJECT_KEYS).join(', ')}` });
+        return;
+      }
+      const extra = keys.filter((k) => k !== head && !SUBJECT_KEYS[head].includes(k));
+      if (extra.length > 0) ctx.addIssue({ code: 'custom', message: `a ${head} subject cannot have ${extra.join(', ')}` });
+    })
+    .transform((s) => s as NeuronSubject);
+
+  /**
+   * `packages` of a release: PEP 503-normalised name → non-empty array of versions. Checked by one
+   * loop (it holds most of the file's values; per-element schema objects would dominate load time).
+   * Absent means empty.
+   */
+  const packagesTable = z
+    .unknown()
+    .superRefine((v, ctx) => {
+      if (v === undefined) return;
+      if (typeof v !== 'object' || v === null || Array.isArray(v)) {
+        ctx.addIssue({ code: 'custom', message: 'must be a table of package name to versions' });
+        return;
+      }
+      for (const [name, versions] of Object.entries(v)) {
+        if (!PACKAGE_NAME_RE.test(name)) ctx.addIssue({ code: 'custom', path: [name], message: 'must be a PEP 503-normalised name' });
+        if (!Array.isArray(versions) || versions.length === 0) {
+          ctx.addIssue({ code: 'custom', path: [name], message: 'must be a non-empty array of versions' });
+          continue;
+        }
+        versions.forEach((x, i) => {
+          if (typeof x !== 'string' || !PACKAGE_VERSION_RE.test(x)) ctx.addIssue({ code: 'custom', path: [name, i], message: 'must be a package version' });
+        });
+      }
+    })
+    .transform((v) => (v ?? {}) as Record<string, string[]>);
+
+  const neuronPackageSchema = z.strictObject({
+    spellings: z.array(z.string().min(1)).min(1),
+    type: z.enum(['pip', 'os', 'library', 'installer']),
+    shared: z.boolean().optional(),
+    instances: z.array(instance),
+  });
+
+  const neuronReleaseSchema = z.strictObject({
+    version: sdkVersion,
+    date: day.optional(),
+    date_source: sourceId.optional(),
+    date_evidence: z.string().optional(),
+    other_dates: z.array(day).optional(),
+    tag_date: day.optional(),
+    date_note: z.string().optional(),
+    line: z.enum(['neuron1', 'neuron2']),
+    instances: z.array(instance).optional(),
+    python: z.record(instance, z.array(python)).optional(),
+    sources: z.array(sourceId),
+    packages_note: z.string().optional(),
+    only_in: z.record(sourceId, z.array(z.string().regex(/^[a-z0-9-]+ \S+$/, 'must be "<name> <version>"'))).optional(),
+    packages: packagesTable,
+  });
+
+  const announcementSchema = z.strictObject({
+    id: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'must be a lowercase id'),
+    what: z.string().min(1),
+    kind: z.enum(announcementKinds),
+    announced: day,
+    effective_release: sdkRelease.optional(),
+    last_release: sdkRelease.optional(),
+    effective_date: day.optional(),
+    subjects: z.array(subjectSchema).min(1),
+    note: z.string().optional(),
+    statement: z.string().min(1).max(300),
+    source: sourceId,
+    path: z.string().min(1),
+    source_kind: z.string().optional(),
+  });
+
+  const neuronFileSchema = z.strictObject({
+    catalog: z.strictObject({ schema_version: z.literal(1), generated: day, data_as_of: day.optional() }),
+    sources: z.record(z.string(), z.strictObject({ title: z.string().min(1), url: z.string().optional(), snapshot: z.string().optional(), note: z.string().optional() })),
+    conda: z.strictObject({
+      last_release: sdkVersion,
+      ended_with: sdkVersion,
+      announced: day,
+      packages: z.record(packageName, z.array(packageVersion)),
+      statement: z.string().min(1),
+      source: sourceId,
+      path: z.string().min(1),
+    }),
+    packages: z.record(packageName, neuronPackageSchema),
+    releases: z.array(neuronReleaseSchema).min(1),
+    announcements: z.array(announcementSchema),
+  });
+
+  return { subjectSchema, neuronPackageSchema, neuronReleaseSchema, announcementSchema, neuronFileSchema };
+});
+type Schemas = ReturnType<typeof neuronSchemas>;
+
+/** Checks a parsed file of this part (zod `safeParse`; the schemas are built at the first call). */
+export const neuronFileSchema = lazySafeParse(() => neuronSchemas().neuronFileSchema);
+
+export type NeuronFile = z.infer<Schemas['neuronFileSchema']>;
+export type NeuronReleaseRow = z.infer<Schemas['neuronReleaseSchema']>;
+export type NeuronPackageRow = z.infer<Schemas['neuronPackageSchema']>;
+export type AnnouncementRow = z.infer<Schemas['announcementSchema']>;
