@@ -7,7 +7,8 @@
 import * as path from 'node:path';
 import type { Catalog } from '../catalog/catalog';
 import { readBundledParts } from '../catalog/load';
-import { CACHE_FILE_NAME, defaultCacheDir, loadCatalogWithCache } from '../catalog/refresh/refresh';
+import type { CatalogParts } from '../catalog/refresh/merge';
+import { applyCache, CACHE_FILE_NAME, defaultCacheDir, loadCatalogWithCache } from '../catalog/refresh/refresh';
 import type { CliIO } from './io';
 
 /** `parseArgs` option specs shared by every command that reads the catalog. */
@@ -31,8 +32,17 @@ export function cacheFileOf(values: { 'cache-dir'?: string }, io: CliIO): string
  * and the bundled catalog is used. @throws CatalogError when the bundled catalog is invalid
  */
 export function loadCliCatalog(values: { 'cache-dir'?: string; 'no-cache'?: boolean }, io: CliIO): Catalog {
+  return loadCliCatalogParts(values, io).catalog;
+}
+
+/**
+ * {@link loadCliCatalog}, with the parts the catalog was built from (the bundled parts, with the
+ * cache applied when it was used) and their origins: what a scan worker needs to build the same
+ * catalog. @throws CatalogError when the bundled catalog is invalid
+ */
+export function loadCliCatalogParts(values: { 'cache-dir'?: string; 'no-cache'?: boolean }, io: CliIO): { catalog: Catalog; parts: CatalogParts; origins: Record<string, string> } {
   const bundled = readBundledParts();
   const loaded = loadCatalogWithCache(bundled, values['no-cache'] ? undefined : cacheFileOf(values, io));
   for (const p of loaded.problems) io.stderr(`dl-lifecycle: note: ${p}\n`);
-  return loaded.catalog;
+  return { catalog: loaded.catalog, parts: loaded.cache ? applyCache(bundled.parts, loaded.cache) : bundled.parts, origins: bundled.origins };
 }

@@ -12,6 +12,7 @@ import { runScan, SCAN_USAGE } from './commands/scan';
 import type { CliIO } from './io';
 import { UsageError, VERSION } from './io';
 import { InputError } from './scan';
+import { isScanWorker, serveScanWorker } from './scanPool';
 import { initParsers } from '../scanners/treeSitter';
 
 export type { CliIO } from './io';
@@ -42,8 +43,12 @@ const COMMANDS: Record<string, Command> = {
   catalog: { usage: CATALOG_USAGE, run: runCatalog },
 };
 
-/** Runs one command line; resolves to the exit code (never rejects). */
+/**
+ * Runs one command line; resolves to the exit code (never rejects). In a scan worker thread
+ * (the bundle started by the scan's worker pool, see `scanPool.ts`) it serves the pool instead.
+ */
 export async function main(argv: string[], io: CliIO): Promise<number> {
+  if (isScanWorker()) return serveScanWorker();
   try {
     return await dispatch(argv, io);
   } catch (e) {

@@ -29,8 +29,8 @@ Options:
 ${SCAN_INPUT_USAGE}  -h, --help              show this help
 `;
 
-/** `dl-lifecycle baseline create [paths...] --output FILE [options]`; returns the exit code. @throws UsageError, InputError, CatalogError */
-export function runBaseline(argv: string[], io: CliIO): number {
+/** `dl-lifecycle baseline create [paths...] --output FILE [options]`; resolves to the exit code. @throws UsageError, InputError, CatalogError */
+export async function runBaseline(argv: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, { ...SCAN_INPUT_OPTIONS, output: { type: 'string', short: 'o' } }, 'dl-lifecycle baseline --help');
   const [sub, ...paths] = positionals;
   if (sub === undefined) throw new UsageError(`missing subcommand: baseline create (see dl-lifecycle baseline --help)`);
@@ -39,7 +39,7 @@ export function runBaseline(argv: string[], io: CliIO): number {
   if (output === undefined || output === '') throw new UsageError('baseline create needs --output FILE (see dl-lifecycle baseline --help)');
   checkScanInput(values);
 
-  const { result, reportAsOf, policyProblems } = scanInput(paths, values, io);
+  const { result, reportAsOf, policyProblems } = await scanInput(paths, values, io);
   for (const n of result.notes) io.stderr(`note: ${n.path}: ${n.message}\n`);
   if (policyProblems > 0) {
     io.stderr(`dl-lifecycle: ${output} not written: fix the policy file problems above first\n`);

@@ -21,9 +21,9 @@ import { toJunitReport } from '../junit';
 import { toSarifReport } from '../sarif';
 import type { CliIO } from '../io';
 import { asOfOption, formatOption, parseCommandArgs, UsageError, VERSION, wholeDaysOption } from '../io';
-import { CATALOG_OPTIONS, CATALOG_OPTIONS_USAGE, loadCliCatalog } from '../catalogOptions';
+import { CATALOG_OPTIONS, CATALOG_OPTIONS_USAGE, loadCliCatalogParts } from '../catalogOptions';
 import type { PolicyChoice, ScanRun } from '../scan';
-import { displayPath, scanPaths } from '../scan';
+import { displayPath, scanPathsAsync } from '../scan';
 
 const RANK: Record<Severity, number> = { hint: 0, information: 1, warning: 2, error: 3 };
 const FAIL_ON = ['error', 'warning', 'information', 'hint', 'never'] as const;
@@ -125,10 +125,11 @@ export function checkScanInput(values: ScanInputValues) {
  * {@link checkScanInput}); prints the problems of the policy files used on stderr.
  * @throws UsageError, InputError, CatalogError
  */
-export function scanInput(paths: string[], values: ScanInputValues, io: CliIO): ScanInput {
+export async function scanInput(paths: string[], values: ScanInputValues, io: CliIO): Promise<ScanInput> {
   const { asOf, window, policy, maxMb } = checkScanInput(values);
-  const catalog = loadCliCatalog(values, io);
-  const result = scanPaths(paths, catalog, {
+  const { catalog, parts, origins } = loadCliCatalogParts(values, io);
+  // with DL_LIFECYCLE_WORKERS, worker threads read and analyse files too (scanPool.ts); the result is the same
+  const result = await scanPathsAsync(paths, catalog, {
     cwd: io.cwd,
     asOf,
     warningWindowDays: window,
@@ -137,7 +138,10 @@ export function scanInput(paths: string[], values: ScanInputValues, io: CliIO): 
     policy,
     text: { scripts: !values['no-text'], textGlobs: values.text },
     commandLine: { asOf: values['as-of'] === undefined ? undefined : asOf, warningWindowDays: values['warning-window'] === undefined ? undefined : window },
-  });
+  }, { parts, origins, env: io.env, mainThreadAnalyses: io.env.DL_LIFECYCLE_SCAN_MAIN_THREAD !== '0' });
+  // how the work was shared, with DL_LIFECYCLE_SCAN_STATS=1 (benchmarks and tests; the report is the same either
+  // way); DL_LIFECYCLE_WORKERS sets the number of worker threads, DL_LIFECYCLE_SCAN_MAIN_THREAD=0 leaves every file to them
+  if (io.env.DL_LIFECYCLE_SCAN_STATS === '1') io.stderr(`dl-lifecycle: scan: ${result.files.length} files analysed; ${result.workers?.files ?? 0} read by ${result.workers?.threads ?? 0} worker threads, the rest on the main thread\n`);
   const policyProblems = printPolicyProblems(result, io);
   const reportAsOf = result.asOfDays.length === 1 ? result.asOfDays[0] : asOf;
   return { result, catalog, asOf, reportAsOf, policyProblems };
@@ -151,8 +155,8 @@ function maxWarningsOption(text: string | undefined): number {
   return n;
 }
 
-/** `dl-lifecycle scan [paths...] [options]`; returns the exit code. @throws UsageError, InputError, CatalogError */
-export function runScan(argv: string[], io: CliIO): number {
+/** `dl-lifecycle scan [paths...] [options]`; resolves to the exit code. @throws UsageError, InputError, CatalogError */
+export async function runScan(argv: string[], io: CliIO): Promise<number> {
   const { values, positionals: paths } = parseCommandArgs(
     argv,
     {
@@ -172,7 +176,7 @@ export function runScan(argv: string[], io: CliIO): number {
   const baselineFile = values.baseline;
   const recorded = baselineFile === undefined ? undefined : readBaselineFile(baselineFile, io.cwd);
 
-  const { result, catalog, reportAsOf, policyProblems } = scanInput(paths, values, io);
+  const { result, catalog, reportAsOf, policyProblems } = await scanInput(paths, values, io);
   const baseline: BaselineUse | undefined = recorded && baselineFile !== undefined ? { file: baselineFile, match: matchBaseline(result, recorded) } : undefined;
   if (format === 'text') {
     const color = io.isTTY && !io.env.NO_COLOR;
