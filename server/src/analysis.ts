@@ -16,6 +16,7 @@ import { checkFrameworkPin } from './rules/frameworkVersion';
 import { checkChannel, checkCondaPackage } from './rules/conda';
 import { checkNeuronPin } from './rules/neuronSdk';
 import { checkPythonVersion } from './rules/pythonVersion';
+import { memoizedFindings } from './rules/rebase';
 import { checkSdkFramework } from './rules/sagemakerSdk';
 import type { RuleId, SeverityClass } from './rules/ruleIds';
 import { defaultSeverityOf, isRuleId } from './rules/ruleIds';
@@ -106,17 +107,18 @@ export function analyzeText(text: string, path: string, kind: FileKind, catalog:
   const context = ruleContext(catalog, options);
   const scan = kind.scan(text, catalog, path, { mappings: options.imageMappings });
   const raw: Finding[] = [];
+  // rules that judge a reference on its own memoise its findings by what it says (rules/rebase.ts)
   for (const ref of scan.references) {
     if (ref.kind === 'framework-package-pin') {
       if (catalog.framework(ref.subject)) raw.push(...checkFrameworkPin(ref, context));
       if (ref.pin.manager === 'conda') raw.push(...checkCondaPackage(ref, context));
       if (ref.subject === 'neuron') raw.push(...checkNeuronPin(ref, scan.references, context));
-    } else if (ref.kind === 'container-image') raw.push(...checkContainerImage(ref, context));
-    else if (ref.kind === 'dlami') raw.push(...checkDlami(ref, context));
-    else if (ref.kind === 'python-version') raw.push(...checkPythonVersion(ref, context));
+    } else if (ref.kind === 'container-image') raw.push(...memoizedFindings(ref, context, ref.kind, () => checkContainerImage(ref, context)));
+    else if (ref.kind === 'dlami') raw.push(...memoizedFindings(ref, context, ref.kind, () => checkDlami(ref, context)));
+    else if (ref.kind === 'python-version') raw.push(...memoizedFindings(ref, context, ref.kind, () => checkPythonVersion(ref, context)));
     else if (ref.kind === 'package-channel') raw.push(...checkChannel(ref, scan.references, context));
-    else if (ref.kind === 'sdk-framework') raw.push(...checkSdkFramework(ref, context));
-    else if (ref.kind === 'accelerator') raw.push(...checkAccelerator(ref, context));
+    else if (ref.kind === 'sdk-framework') raw.push(...memoizedFindings(ref, context, ref.kind, () => checkSdkFramework(ref, context)));
+    else if (ref.kind === 'accelerator') raw.push(...memoizedFindings(ref, context, ref.kind, () => checkAccelerator(ref, context)));
   }
   // what the scanner could not read is said, not guessed (an image from an ARG without a default)
   for (const note of scan.notes) raw.push(unresolvedFinding(note));

@@ -43,3 +43,14 @@ export function rangeContains(range: Range, pos: Position): boolean {
 export function applyEdits(text: string, edits: ReadonlyArray<{ range: Range; newText: string }>): string {
   return TextDocument.applyEdits(TextDocument.create('untitled:dl-lifecycle', 'plaintext', 0, text), [...edits]);
 }
+
+/**
+ * A copy of a string that holds no reference to a longer string. V8 keeps a substring (`slice`,
+ * regex matches) of 13 or more characters as a view of the string it was cut from, and a
+ * concatenation as a pair of its parts, so a message built from a reference's text keeps the whole
+ * document alive; values kept in caches beyond one analysis are detached first. Same characters.
+ */
+export function detached(s: string): string {
+  // slicing a concatenation first flattens it into a new string of its own; the slice views that one
+  return s.length < 13 ? s : ` ${s}`.slice(1);
+}

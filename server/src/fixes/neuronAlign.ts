@@ -169,12 +169,14 @@ function leftBecause(pin: PackagePin): string | undefined {
  */
 export function neuronAlignFix(pins: readonly AlignPin[], frameworkPins: readonly PackagePinReference[], target: NeuronRelease, actx: AlignContext): Fix | undefined {
   const edits: TextEdit[] = [];
+  const starts = new Set<string>(); // `line:character` of each edit's start: one edit per start
   const left: string[] = [];
   const frameworks = new Map<NeuronFramework, string>();
   let hashes = false;
   const push = (list: TextEdit[], pin: PackagePin) => {
     for (const e of list) {
-      if (!edits.some((x) => x.range.start.line === e.range.start.line && x.range.start.character === e.range.start.character)) edits.push(e);
+      const at = `${e.range.start.line}:${e.range.start.character}`;
+      if (!starts.has(at)) starts.add(at), edits.push(e);
     }
     hashes ||= pin.hasHashes;
   };

@@ -15,6 +15,7 @@
  */
 import { explain } from '@renovatebot/pep440';
 import type { PackagePin, TextEdit } from '../model';
+import { detached } from '../text';
 
 /** Version text with the same number of release components as `like` (`2.11.0` like `1.13` → `2.11`). */
 function sameShape(target: string, like: string): string {
@@ -79,5 +80,12 @@ export function packagePinEdits(pin: PackagePin, target: string): TextEdit[] | u
 function localPart(version: string): string {
   const i = version.indexOf('+');
   if (i < 0) return '';
-  return explain(version) ? version.slice(i) : '';
+  let valid = localValid.get(version);
+  if (valid === undefined) {
+    if (localValid.size >= 1000) localValid.clear();
+    localValid.set(detached(version), (valid = Boolean(explain(version)))); // a key of its own, not a view of the document
+  }
+  return valid ? version.slice(i) : '';
 }
+/** Whether a version with a `+` is PEP 440 (memoised: the same pins recur). */
+const localValid = new Map<string, boolean>();

@@ -34,7 +34,7 @@ const CHANNEL_HOSTS = new Set(['conda.anaconda.org', 'anaconda.org']);
  */
 export function isAnacondaChannel(channel: string): boolean {
   if (typeof channel !== 'string' || channel.length > 2000) return false;
-  const c = channel.trim().toLowerCase().replace(/\/+$/, '');
+  const c = channel.trim().toLowerCase().replace(/(?<!\/)\/+$/, '');
   if (ANACONDA_NAMES.has(c)) return true;
   const m = /^[a-z][a-z0-9+.-]{0,20}:\/\/([^/\s?#]{1,300})(\/[^\s?#]*)?/.exec(c);
   if (!m) return false;
@@ -47,7 +47,7 @@ export function isAnacondaChannel(channel: string): boolean {
 
 /** The channel is conda-forge (`conda-forge`, or a URL whose last segment is `conda-forge`). */
 function isCondaForge(channel: string): boolean {
-  const c = channel.trim().toLowerCase().replace(/\/+$/, '');
+  const c = channel.trim().toLowerCase().replace(/(?<!\/)\/+$/, '');
   return c === 'conda-forge' || c.endsWith('/conda-forge');
 }
 

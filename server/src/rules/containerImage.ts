@@ -40,6 +40,7 @@ import {
 import type { Fact, Finding, Fix, ImageReference, Range, Reference, ReferenceKind, Severity } from '../model';
 import type { RuleContext } from './context';
 import type { ReferenceDescription } from './describe';
+import { detached } from '../text';
 import * as msg from './messages';
 import { checkNeuronImage } from './neuronSdk';
 import type { RuleId } from './ruleIds';
@@ -129,11 +130,24 @@ function supportedOn(ev: ImageEvaluation, v: string, ctx: RuleContext, day: Cale
   return released === undefined || !after(released, asOf);
 }
 
+/** What {@link evaluateImage} depends on besides the catalog: the image's family, repository and tag, the reference's subject and version. */
+function imageKey(ref: ImageReference): string {
+  const image = ref.image;
+  return `${image.family}\u0000${image.repository.text}\u0000${image.tag?.text ?? ''}\u0000${ref.subject}\u0000${ref.version}`;
+}
+
 /** Evaluates the framework version of an image reference. Memoised per catalog by the image's identity and `asOf`-free inputs. */
 export function evaluateImage(ref: ImageReference, ctx: RuleContext): ImageEvaluation {
-  const image = ref.image;
-  const key = `image-eval\u0000${image.family}\u0000${image.repository.text}\u0000${image.tag?.text ?? ''}\u0000${ref.subject}\u0000${ref.version}`;
-  return ctx.catalog.memoized(key, () => evaluateUncached(ref, ctx));
+  return ctx.catalog.memoized(`image-eval\u0000${imageKey(ref)}`, () => evaluateUncached(ref, ctx));
+}
+
+/**
+ * The tag targets of an image's fixes for one purpose, memoised per catalog by what they depend on:
+ * the image's evaluation key (its tag is part of it), `asOf` and the warning window. Targets are
+ * shared between references (read-only); the fixes built from them are each reference's own.
+ */
+function memoTargets<T>(purpose: string, ref: ImageReference, ctx: RuleContext, compute: () => T): T {
+  return ctx.catalog.memoized(`image-targets\u0000${purpose}\u0000${imageKey(ref)}\u0000${ctx.asOf}\u0000${ctx.warningWindowDays}`, compute);
 }
 
 function evaluateUncached(ref: ImageReference, ctx: RuleContext): ImageEvaluation {
@@ -238,8 +252,22 @@ export function retiredSince(r: RetiredThing): CalendarDay | undefined {
   return d.monthOnly ? `${d.on}-01` : d.on;
 }
 
-/** The facts shown with every finding of an image and in its hover (shared between findings: read-only). */
+/**
+ * The facts shown with every finding of an image and in its hover (shared between findings and
+ * references: read-only). Memoised per catalog by the image's evaluation key, its tag parts and `asOf`.
+ */
 export function imageFacts(ref: ImageReference, ev: ImageEvaluation, ctx: RuleContext): readonly Fact[] {
+  const p = ref.image.parts;
+  const parts = FACT_PARTS.map((k) => p[k]?.text ?? '\u0001').join('\u0000');
+  // kept beyond this analysis: the values (tag parts as written) are detached from the document text
+  const detach = (f: Fact): Fact => Object.fromEntries(Object.entries(f).map(([k, v]) => [k, typeof v === 'string' ? detached(v) : v])) as unknown as Fact;
+  return ctx.catalog.memoized(`image-facts\u0000${imageKey(ref)}\u0000${parts}\u0000${ctx.asOf}`, () => imageFactsUncached(ref, ev, ctx).map(detach));
+}
+
+/** The parts of an image its facts read. */
+const FACT_PARTS = ['python', 'os', 'cuda', 'processor', 'platform', 'neuronSdk', 'transformersVersion'] as const;
+
+function imageFactsUncached(ref: ImageReference, ev: ImageEvaluation, ctx: RuleContext): readonly Fact[] {
   const { catalog } = ctx;
   const facts: Fact[] = [];
   const images = catalog.images;
@@ -309,15 +337,17 @@ function versionLabel(ev: ImageEvaluation, t: TagTarget, kind: 'latest-patch' | 
 
 /** Fixes that move the tag to supported framework versions: latest patch (when supported), nearest, latest. */
 function upgradeFixes(ref: ImageReference, ev: ImageEvaluation, ctx: RuleContext, withLatestPatch: boolean): Fix[] {
-  const q = tagQuery(ref, ev, ctx);
-  if (!q) return [];
+  const targets = memoTargets(`upgrade\u0000${withLatestPatch}`, ref, ctx, () => {
+    const q = tagQuery(ref, ev, ctx);
+    return q ? { patch: withLatestPatch ? latestPatchTarget(q) : undefined, ...upgradeTargets(q) } : undefined;
+  });
+  if (!targets) return [];
   const fixes: Fix[] = [];
   const push = (f: Fix | undefined) => {
     if (f && !fixes.some((x) => x.edits[0].newText === f.edits[0].newText)) fixes.push(f);
   };
-  const patch = withLatestPatch ? latestPatchTarget(q) : undefined;
+  const { patch, nearest, latest } = targets;
   if (patch) push(tagFix(ref.image, patch, versionLabel(ev, patch, 'latest-patch'), true));
-  const { nearest, latest } = upgradeTargets(q);
   if (nearest) push(tagFix(ref.image, nearest, versionLabel(ev, nearest, 'nearest'), fixes.length === 0));
   if (latest) push(tagFix(ref.image, latest, versionLabel(ev, latest, 'latest'), false));
   return fixes;
@@ -325,9 +355,11 @@ function upgradeFixes(ref: ImageReference, ev: ImageEvaluation, ctx: RuleContext
 
 /** Fixes for a dependency (Python, OS) past end of life: the nearest published supported tag whose Python and OS are supported. */
 function dependencyFixes(ref: ImageReference, ev: ImageEvaluation, ctx: RuleContext, what: string): Fix[] {
-  const q = tagQuery(ref, ev, ctx);
-  if (!q) return [];
-  return replacementTargets(q, 1)
+  const targets = memoTargets('replacement\u00001', ref, ctx, () => {
+    const q = tagQuery(ref, ev, ctx);
+    return q ? replacementTargets(q, 1) : [];
+  });
+  return targets
     .map((t) => tagFix(ref.image, t, `nearest with a supported ${what}: ${ev.name} ${t.frameworkVersion}`, true))
     .filter((f): f is Fix => f !== undefined);
 }
@@ -426,12 +458,11 @@ export function checkContainerImage(ref: ImageReference, ctx: RuleContext): Find
   }
   const tag = image.tag?.text;
   if (ev.repo && tag && ev.tagParts && !catalog.images!.isPublished(ev.repo.name, tag) && !publishedBuildOf(ev.repo.name, tag, ev.tagParts, ctx)) {
-    const q = tagQuery(ref, ev, ctx);
-    const fixes = q
-      ? replacementTargets(q, 3)
-          .map((t, i) => tagFix(image, t, `published, supported: ${ev.name} ${t.frameworkVersion}`, i === 0))
-          .filter((f): f is Fix => f !== undefined)
-      : [];
+    const targets = memoTargets('replacement\u00003', ref, ctx, () => {
+      const q = tagQuery(ref, ev, ctx);
+      return q ? replacementTargets(q, 3) : [];
+    });
+    const fixes = targets.map((t, i) => tagFix(image, t, `published, supported: ${ev.name} ${t.frameworkVersion}`, i === 0)).filter((f): f is Fix => f !== undefined);
     out.push(referenceFinding('image-not-published', msg.notPublishedMessage(ev.repo.name, tag, catalog), ref, facts, fixes));
   }
   if (ev.version && ev.endOfPatch && !ev.neuron) {
@@ -443,8 +474,10 @@ export function checkContainerImage(ref: ImageReference, ctx: RuleContext): Find
       out.push(referenceFinding('end-of-patch', msg.imageEndOfPatchMessage(what, 'images', ev.endOfPatch, -left, basis), ref, facts, upgradeFixes(ref, ev, ctx, false), { ...common, since: ev.endOfPatch }));
     } else {
       if (left <= ctx.warningWindowDays) out.push(referenceFinding('end-of-patch-soon', msg.imageEndOfPatchSoonMessage(what, ev.endOfPatch, left, basis), ref, facts, upgradeFixes(ref, ev, ctx, true), common));
-      const q = ev.framework ? tagQuery(ref, ev, ctx, () => true) : undefined;
-      const patch = q ? latestPatchTarget(q) : undefined;
+      const patch = memoTargets('latest-patch', ref, ctx, () => {
+        const q = ev.framework ? tagQuery(ref, ev, ctx, () => true) : undefined;
+        return q ? latestPatchTarget(q) : undefined;
+      });
       if (patch && ev.framework) {
         const release = catalog.patchRelease(ev.framework.id, patch.frameworkVersion);
         const fix = tagFix(image, patch, versionLabel(ev, patch, 'latest-patch'), true);

@@ -15,6 +15,7 @@ import { addDays, daysBetween, isCalendarDay, toEpochDay } from '../dates';
 import { packagePinEdits } from '../fixes/packagePin';
 import type { Fact, Finding, Fix, PackagePinReference, Severity } from '../model';
 import type { RuleContext } from './context';
+import { detached } from '../text';
 import * as msg from './messages';
 import type { RuleId } from './ruleIds';
 import { defaultSeverityOf, RULES } from './ruleIds';
@@ -130,41 +131,69 @@ function bumpTargetsUncached(ev: VersionEvaluation, ctx: RuleContext): { nearest
   return { nearest, latest: latest !== nearest ? latest : undefined };
 }
 
-function bumpFixes(ref: PackagePinReference, ev: VersionEvaluation, ctx: RuleContext): Fix[] {
+/** A fix of a pin, before its edits: they depend on where the pin is written (see {@link instantiate}). */
+interface FixSpec {
+  title: string;
+  target: string;
+  safe: boolean;
+  preferred: boolean;
+}
+
+/** A finding of a pin, before its range, edits and reference (see {@link instantiate}). */
+interface FindingTemplate {
+  rule: RuleId;
+  severity: Severity;
+  message: string;
+  version: string | undefined;
+  endOfPatch: CalendarDay | undefined;
+  facts: readonly Fact[];
+  fixes: FixSpec[];
+  since?: CalendarDay;
+}
+
+function bumpFixes(ref: PackagePinReference, ev: VersionEvaluation, ctx: RuleContext): FixSpec[] {
   const { nearest, latest } = bumpTargets(ev, ctx);
-  const fixes: Fix[] = [];
+  const fixes: FixSpec[] = [];
   const add = (target: string | undefined, what: 'nearest' | 'latest', preferred: boolean) => {
     if (!target) return;
-    const edits = packagePinEdits(ref.pin, target);
-    if (!edits) return;
-    fixes.push({
-      title: msg.bumpTitle(ref.pin.name, target, what, ev.framework, ref.pin.hasHashes),
-      edits,
-      safe: !ref.pin.hasHashes && preferred,
-      preferred,
-      targetVersion: target,
-    });
+    fixes.push({ title: msg.bumpTitle(ref.pin.name, target, what, ev.framework, ref.pin.hasHashes), target, safe: !ref.pin.hasHashes && preferred, preferred });
   };
   add(nearest, 'nearest', true);
   add(latest, 'latest', false);
   return fixes;
 }
 
-function finding(rule: RuleId, severity: Severity, message: string, ref: PackagePinReference, ev: VersionEvaluation, ctx: RuleContext, fixes: Fix[] = [], since?: CalendarDay): Finding {
-  const f: Finding = {
+/** A finding template (kept beyond this analysis: its texts are detached from the document text the pin came from). */
+function finding(rule: RuleId, severity: Severity, message: string, ev: VersionEvaluation, ctx: RuleContext, fixes: FixSpec[] = [], since?: CalendarDay): FindingTemplate {
+  const version = ev.resolved ?? ev.minor;
+  const f: FindingTemplate = {
     rule,
     severity,
-    message,
-    range: ref.range,
-    subject: ref.subject,
-    version: ev.resolved ?? ev.minor,
+    message: detached(message),
+    version: version === undefined ? undefined : detached(version),
     endOfPatch: ev.frameworkVersion?.endOfPatch,
     facts: frameworkVersionFacts(ev, ctx),
-    fixes,
-    reference: ref,
+    fixes: fixes.map((x) => ({ ...x, title: detached(x.title), target: detached(x.target) })),
   };
   if (since !== undefined) f.since = since;
   return f;
+}
+
+/**
+ * The findings of a pin from their templates: the pin's range and reference, and for each fix the
+ * edits that move this pin to its target (a fix whose pin cannot be moved is left out).
+ */
+function instantiate(templates: readonly FindingTemplate[], ref: PackagePinReference): Finding[] {
+  return templates.map((t) => {
+    const fixes: Fix[] = [];
+    for (const x of t.fixes) {
+      const edits = packagePinEdits(ref.pin, x.target);
+      if (edits) fixes.push({ title: x.title, edits, safe: x.safe, preferred: x.preferred, targetVersion: x.target });
+    }
+    const f: Finding = { rule: t.rule, severity: t.severity, message: t.message, range: ref.range, subject: ref.subject, version: t.version, endOfPatch: t.endOfPatch, facts: t.facts, fixes, reference: ref };
+    if (t.since !== undefined) f.since = t.since;
+    return f;
+  });
 }
 
 /** A catalog day as a calendar day: `2023-09-14` as is, a month `2023-09` as its first day, anything else undefined. */
@@ -184,22 +213,32 @@ function defaultSeverity(rule: RuleId): Severity {
  * @returns findings with their default severities (the caller applies user severities and `off`)
  */
 export function checkFrameworkPin(ref: PackagePinReference, ctx: RuleContext): Finding[] {
+  // what the findings say depends on the pin's text, not on where it is written: memoised per
+  // catalog by that text, `asOf` and the warning window (a file may pin a framework many times alike)
+  const pin = ref.pin;
+  const redirect = pin.shellRedirect ? `${pin.shellRedirect.text}\u0001${pin.shellRedirect.target}` : '';
+  const key = `fw-pin\u0000${ref.subject}\u0000${pin.name}\u0000${ref.version}\u0000${pin.specifier}\u0000${pin.clauses.map((c) => `${c.operator}${c.version}`).join(',')}\u0000${pin.hasHashes ? 1 : 0}\u0000${redirect}\u0000${ctx.asOf}\u0000${ctx.warningWindowDays}`;
+  return instantiate(ctx.catalog.memoized(key, () => pinTemplates(ref, ctx)), ref);
+}
+
+/** The findings {@link checkFrameworkPin} makes of a pin, as templates (they depend only on what the memo key names). */
+function pinTemplates(ref: PackagePinReference, ctx: RuleContext): FindingTemplate[] {
   const ev = evaluateVersion(ref, ctx);
   if (!ev) return [];
-  const out: Finding[] = [];
+  const out: FindingTemplate[] = [];
   const fw = ev.framework;
-  if (fw.discontinued) out.push(finding('discontinued', defaultSeverity('discontinued'), msg.discontinuedMessage(fw), ref, ev, ctx, [], dayOf(fw.discontinued.on)));
+  if (fw.discontinued) out.push(finding('discontinued', defaultSeverity('discontinued'), msg.discontinuedMessage(fw), ev, ctx, [], dayOf(fw.discontinued.on)));
   if (ev.unresolved === 'unpinned') {
     const message = ref.pin.shellRedirect ? msg.shellRedirectMessage(fw, ref.pin.name, ref.pin.shellRedirect) : msg.unpinnedMessage(fw, ref.pin.name);
-    out.push(finding('unpinned', ref.pin.shellRedirect ? defaultSeverityOf('unpinned', 'shell-redirect') as Severity : defaultSeverity('unpinned'), message, ref, ev, ctx));
+    out.push(finding('unpinned', ref.pin.shellRedirect ? defaultSeverityOf('unpinned', 'shell-redirect') as Severity : defaultSeverity('unpinned'), message, ev, ctx));
     return out;
   }
   if (ev.unresolved === 'newer-than-catalog') {
-    out.push(finding('unknown-version', defaultSeverity('unknown-version'), msg.unknownVersionMessage(fw, ev.minor!, ctx.catalog, false), ref, ev, ctx));
+    out.push(finding('unknown-version', defaultSeverity('unknown-version'), msg.unknownVersionMessage(fw, ev.minor!, ctx.catalog, false), ev, ctx));
     return out;
   }
   if (ev.unresolved === 'unreadable') {
-    out.push(finding('unresolved-reference', defaultSeverity('unresolved-reference'), msg.unreadableSpecifierMessage(fw, ref.pin.name, ref.pin.specifier), ref, ev, ctx));
+    out.push(finding('unresolved-reference', defaultSeverity('unresolved-reference'), msg.unreadableSpecifierMessage(fw, ref.pin.name, ref.pin.specifier), ev, ctx));
     return out;
   }
   if (ev.unresolved) return out;
@@ -210,7 +249,7 @@ export function checkFrameworkPin(ref: PackagePinReference, ctx: RuleContext): F
     const reason = known.length && compareMinor(minor, known[0].version) < 0
       ? `it is older than every version in the support table (oldest known: ${known[0].version})`
       : 'it was never in the support table';
-    out.push(finding('unsupported-version', defaultSeverity('unsupported-version'), msg.unsupportedMessage(fw, minor, ctx.catalog, reason), ref, ev, ctx, bumpFixes(ref, ev, ctx)));
+    out.push(finding('unsupported-version', defaultSeverity('unsupported-version'), msg.unsupportedMessage(fw, minor, ctx.catalog, reason), ev, ctx, bumpFixes(ref, ev, ctx)));
     return out;
   }
   if (!v.endOfPatch) {
@@ -219,27 +258,24 @@ export function checkFrameworkPin(ref: PackagePinReference, ctx: RuleContext): F
       // an open-ended range (`torch>=1.8`) names no version: it resolves to whatever is newest, which the
       // catalog cannot judge yet; only pins and bounded ranges are reported
       const bounded = ref.pin.clauses.some((c) => c.operator === '<' || c.operator === '<=' || c.operator === '==' || c.operator === '===' || c.operator === '~=');
-      if (bounded) out.push(finding('unknown-version', defaultSeverity('unknown-version'), msg.unknownVersionMessage(fw, ev.exact ? minor : `${minor} (highest release allowed by ${ref.version})`, ctx.catalog, true), ref, ev, ctx));
+      if (bounded) out.push(finding('unknown-version', defaultSeverity('unknown-version'), msg.unknownVersionMessage(fw, ev.exact ? minor : `${minor} (highest release allowed by ${ref.version})`, ctx.catalog, true), ev, ctx));
     } else {
-      out.push(finding('unsupported-version', defaultSeverity('unsupported-version'), msg.unsupportedMessage(fw, minor, ctx.catalog, 'no end-of-patch date is known for it'), ref, ev, ctx, bumpFixes(ref, ev, ctx)));
+      out.push(finding('unsupported-version', defaultSeverity('unsupported-version'), msg.unsupportedMessage(fw, minor, ctx.catalog, 'no end-of-patch date is known for it'), ev, ctx, bumpFixes(ref, ev, ctx)));
     }
     return out;
   }
   const left = daysBetween(ctx.asOf, v.endOfPatch);
   if (left < 0) {
-    out.push(finding('end-of-patch', defaultSeverity('end-of-patch'), msg.endOfPatchMessage(fw, v, -left, ctx.catalog), ref, ev, ctx, bumpFixes(ref, ev, ctx), v.endOfPatch));
+    out.push(finding('end-of-patch', defaultSeverity('end-of-patch'), msg.endOfPatchMessage(fw, v, -left, ctx.catalog), ev, ctx, bumpFixes(ref, ev, ctx), v.endOfPatch));
     return out;
   }
   if (left <= ctx.warningWindowDays) {
-    out.push(finding('end-of-patch-soon', defaultSeverity('end-of-patch-soon'), msg.endOfPatchSoonMessage(fw, v, left, ctx.catalog), ref, ev, ctx, bumpFixes(ref, ev, ctx)));
+    out.push(finding('end-of-patch-soon', defaultSeverity('end-of-patch-soon'), msg.endOfPatchSoonMessage(fw, v, left, ctx.catalog), ev, ctx, bumpFixes(ref, ev, ctx)));
   }
   const latest = ev.supersededBy;
   if (latest) {
-    const edits = packagePinEdits(ref.pin, latest.version);
-    const fixes: Fix[] = edits
-      ? [{ title: msg.bumpTitle(ref.pin.name, latest.version, 'latest-patch', fw, ref.pin.hasHashes), edits, safe: !ref.pin.hasHashes, preferred: true, targetVersion: latest.version }]
-      : [];
-    out.push(finding('superseded-patch', defaultSeverity('superseded-patch'), msg.supersededMessage(fw, ev.resolved!, latest.version, latest.released, latest.dateKind), ref, ev, ctx, fixes, dayOf(latest.released)));
+    const fixes: FixSpec[] = [{ title: msg.bumpTitle(ref.pin.name, latest.version, 'latest-patch', fw, ref.pin.hasHashes), target: latest.version, safe: !ref.pin.hasHashes, preferred: true }];
+    out.push(finding('superseded-patch', defaultSeverity('superseded-patch'), msg.supersededMessage(fw, ev.resolved!, latest.version, latest.released, latest.dateKind), ev, ctx, fixes, dayOf(latest.released)));
   }
   return out;
 }

@@ -69,6 +69,7 @@ import type { DlamiReference, Fact, Finding, Fix, ImageReference, PackagePin, Pa
 import { referenceFinding } from './containerImage';
 import type { RuleContext } from './context';
 import type { ReferenceDescription } from './describe';
+import { detached } from '../text';
 import * as msg from './messages';
 
 /** What a Neuron package pin resolves to. */
@@ -111,12 +112,33 @@ function hasVersionPrefix(prefix: string, version: string): boolean {
   return v.length >= p.length && p.every((x, i) => /^\d+$/.test(v[i]) && Number(v[i]) === Number(x));
 }
 
+/**
+ * True when `text` is the `segments` of a `*` glob (the glob split at its stars) joined by any texts.
+ * Each segment is looked for once, left to right, so the cost is linear in the text for each segment
+ * however many stars the glob has (a regular expression of `.*` per star backtracks exponentially
+ * on `=**…*x`).
+ */
+function globMatches(segments: readonly string[], text: string): boolean {
+  const first = segments[0];
+  const last = segments[segments.length - 1];
+  if (segments.length === 1) return text === first;
+  if (text.length < first.length + last.length || !text.startsWith(first) || !text.endsWith(last)) return false;
+  const end = text.length - last.length;
+  let at = first.length;
+  for (let i = 1; i < segments.length - 1; i++) {
+    const found = text.indexOf(segments[i], at);
+    if (found < 0 || found + segments[i].length > end) return false;
+    at = found + segments[i].length;
+  }
+  return true;
+}
+
 /** An apt version (`2.20.22.0-c101c322e`, `2.*`, `2.22.14.0-*`, `1:2.3`) accepts a package version of the catalog (which carries no Debian revision). */
 function aptAccepts(written: string, version: string): boolean {
   const w = written.replace(/^\d+:/, '');
   if (w.includes('*')) {
-    const re = new RegExp(`^${w.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\-]/g, '\\$&')).join('.*')}$`);
-    return re.test(version) || re.test(`${version}-0`);
+    const segments = w.split('*');
+    return globMatches(segments, version) || globMatches(segments, `${version}-0`);
   }
   const upstream = w.split('-')[0];
   return upstream !== '' && comparePackageVersions(upstream, version) === 0;
@@ -140,6 +162,20 @@ function pep440Specifier(pin: PackagePin, dropLocal: boolean): string | undefine
  * read. Never throws.
  */
 export function acceptedVersions(pin: PackagePin, versions: readonly string[], dropLocal = false): string[] | undefined {
+  // pure in the manager, the clauses, the versions and dropLocal: memoised (a file's framework pins are
+  // checked against each Neuron framework build, and the align fix asks again for every pin)
+  const key = `${pin.manager ?? ''}\u0000${dropLocal ? 1 : 0}\u0000${pin.clauses.map((c) => `${c.operator}${c.version}`).join(',')}\u0000${versions.join('\u0001')}`;
+  let hit = acceptedMemo.get(key);
+  if (hit === undefined && !acceptedMemo.has(key)) {
+    hit = acceptedUncached(pin, versions, dropLocal)?.map(detached);
+    if (acceptedMemo.size >= 5000) acceptedMemo.clear();
+    acceptedMemo.set(detached(key), hit); // kept without the document text the pin came from
+  }
+  return hit && [...hit];
+}
+const acceptedMemo = new Map<string, readonly string[] | undefined>();
+
+function acceptedUncached(pin: PackagePin, versions: readonly string[], dropLocal: boolean): string[] | undefined {
   if (pin.manager === 'apt') return versions.filter((v) => pin.clauses.every((c) => aptAccepts(c.version, v)));
   const spec = pep440Specifier(pin, dropLocal);
   if (spec === undefined) return undefined;
@@ -372,10 +408,12 @@ function phrase(g: NeuronEndGroup, ctx: RuleContext): msg.NeuronEndPhrase {
   return { what: g.what, when, announced: g.announced, clause: g.clause };
 }
 
-/** How a package version stands on `ctx.asOf`: an end of support in effect, announced, or neither. */
+/** How a package version stands on `ctx.asOf`: an end of support in effect, announced, or neither. Memoised per catalog. */
 function standing(pkg: string, version: string, ctx: RuleContext): VersionStanding {
-  const { ended, announced } = judgeEnds(packageEnds(pkg, version, ctx), ctx);
-  return ended.length ? 'ended' : announced.length ? 'announced' : 'supported';
+  return ctx.catalog.memoized(`neuron-standing\u0000${pkg}\u0000${version}\u0000${ctx.asOf}`, () => {
+    const { ended, announced } = judgeEnds(packageEnds(pkg, version, ctx), ctx);
+    return ended.length ? 'ended' : announced.length ? 'announced' : 'supported';
+  });
 }
 
 // ---------------------------------------------------------------------------
@@ -476,11 +514,19 @@ function computeFileState(siblings: readonly Reference[], ctx: RuleContext): Neu
     if (!part) continue;
     // the framework versions of the builds the pin allows (one for an exact pin)
     const built = [...new Set(ev.versions.map((v) => frameworkPartOf(ev.package, v)?.version).filter((v): v is string => v !== undefined))];
+    const builtText = msg.releaseList(built).replace(/ \(\d+ releases\)$/, '');
+    // whether a specifier accepts none of the built versions, by specifier (a file may pin a framework many times alike)
+    const disagrees = new Map<string, boolean>();
     for (const f of frameworkPins) {
       if (f.subject !== part.framework || f.pin.clauses.length === 0) continue;
-      const accepted = acceptedVersions({ ...f.pin, manager: 'pip' }, built, true);
-      if (accepted === undefined || accepted.length > 0) continue;
-      add(r, msg.neuronFrameworkMismatchMessage(r.text, FRAMEWORK_NAMES[part.framework], msg.releaseList(built).replace(/ \(\d+ releases\)$/, ''), f.text, lineOf(f)), [{ label: `${f.pin.name} pin`, value: f.text }]);
+      const spec = f.pin.clauses.map((c) => `${c.operator}${c.version}`).join(',');
+      let no = disagrees.get(spec);
+      if (no === undefined) {
+        const accepted = acceptedVersions({ ...f.pin, manager: 'pip' }, built, true);
+        disagrees.set(spec, (no = accepted !== undefined && accepted.length === 0));
+      }
+      if (!no) continue;
+      add(r, msg.neuronFrameworkMismatchMessage(r.text, FRAMEWORK_NAMES[part.framework], builtText, f.text, lineOf(f)), [{ label: `${f.pin.name} pin`, value: f.text }]);
     }
   }
   // the align fix of the file
@@ -491,7 +537,10 @@ function computeFileState(siblings: readonly Reference[], ctx: RuleContext): Neu
     // the newest pin: of the exact pins when there are any (`2.*` allows the newest release of all)
     const exact = resolved.filter(([, ev]) => ev.exact);
     const newest = (exact.length ? exact : resolved).map(([, ev]) => ev.release!).reduce((a, b) => (compareSdkVersions(a.version, b.version) >= 0 ? a : b));
-    const target = alignTarget(alignPins, newest, actx);
+    // the target depends on the pins' packages, versions and framework parts (how many of each, not
+    // where they are written nor their order), the newest release and asOf: memoised per catalog
+    const pinsKey = alignPins.map((p) => `${p.package}\u0001${p.version ?? ''}\u0001${p.framework?.framework ?? ''}\u0001${p.framework?.version ?? ''}`).sort().join('\u0002');
+    const target = ctx.catalog.memoized(`neuron-align-target\u0000${ctx.asOf}\u0000${newest.version}\u0000${pinsKey}`, () => alignTarget(alignPins, newest, actx));
     if (target) fix = neuronAlignFix(alignPins, frameworkPins, target, actx);
   }
   return { pins, mixed, fix };
@@ -500,12 +549,19 @@ function computeFileState(siblings: readonly Reference[], ctx: RuleContext): Neu
 /** What the align fix needs from the rules: which releases and versions are supported on `asOf`. */
 function alignContext(neuron: NeuronReleases, ctx: RuleContext): AlignContext {
   const latest = neuron.latest(ctx.asOf);
+  const accepted = new Map<string, boolean>();
   return {
     neuron,
     asOf: ctx.asOf,
     standing: (pkg, version) => standing(pkg, version, ctx),
     supported: (r) => r === latest || (r.date !== undefined && toEpochDay(r.date) <= toEpochDay(ctx.asOf) && !outdatedOn(r, ctx.asOf)),
-    accepts: (pin, version) => pinAccepts(pin, version, neuron.packageVersions(pin.normalizedName)),
+    accepts: (pin, version) => {
+      // asked for every pin of the file: by package, manager, specifier and version
+      const key = `${pin.normalizedName}\u0000${pin.manager ?? ''}\u0000${pin.clauses.map((c) => `${c.operator}${c.version}`).join(',')}\u0000${version}`;
+      let yes = accepted.get(key);
+      if (yes === undefined) accepted.set(key, (yes = pinAccepts(pin, version, neuron.packageVersions(pin.normalizedName))));
+      return yes;
+    },
   };
 }
 

@@ -54,8 +54,9 @@ export type RuleId = keyof typeof RULES;
 export const RULE_IDS = Object.keys(RULES) as RuleId[];
 
 export function isRuleId(id: string): id is RuleId {
-  return Object.prototype.hasOwnProperty.call(RULES, id);
+  return RULE_ID_SET.has(id);
 }
+const RULE_ID_SET: ReadonlySet<string> = new Set(Object.keys(RULES));
 
 /**
  * What a default severity can depend on: the reference kind, or `shell-redirect` for a package pin

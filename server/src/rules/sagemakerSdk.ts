@@ -150,7 +150,9 @@ function combinationQuery(ref: SdkFrameworkReference, se: SdkEvaluation, ctx: Ru
 function combinationFixes(ref: SdkFrameworkReference, se: SdkEvaluation, ctx: RuleContext, nearestWord = 'nearest supported'): Fix[] {
   const q = combinationQuery(ref, se, ctx);
   if (!q) return [];
-  const { nearest, latest } = combinationTargets(q);
+  // the targets depend on what the query is built from, not on where the call is written: memoised per catalog
+  const key = `sdk-targets\u0000${q.repository}\u0000${se.framework!.id}\u0000${se.job}\u0000${q.currentMinor ?? ''}\u0000${q.currentPy ?? '\u0001'}\u0000${q.needsPython}\u0000${q.shape}\u0000${ctx.asOf}\u0000${ctx.warningWindowDays}`;
+  const { nearest, latest } = ctx.catalog.memoized(key, () => combinationTargets(q));
   const fixes: Fix[] = [];
   const name = se.framework!.name;
   const push = (c: SdkCombination | undefined, word: string) => {

@@ -32,6 +32,7 @@ import { TextIndex } from '../text';
 import { scanRequirements } from './requirements';
 import type { CondaClause, CondaSpec, DocPosition, MappedText } from './shellInstalls';
 import { parseCondaSpec, pinReference, spanRange } from './shellInstalls';
+import { MAX_YAML_NESTING, tooDeepMessage, yamlNestingBound } from './yamlDepth';
 
 /** Files larger than this (UTF-16 code units) are not parsed (a note says so). */
 const MAX_TEXT = 2_000_000;
@@ -65,10 +66,18 @@ export function scanCondaEnvironment(text: string, catalog: Catalog): ScanResult
   return out;
 }
 
+/** How many YAML syntax errors of one file become notes. */
+const MAX_YAML_ERROR_NOTES = 10;
+
 function scanInto(text: string, catalog: Catalog, pos: DocPosition, out: ScanResult): void {
   out.comments.push(...yamlComments(text, pos));
+  if (yamlNestingBound(text) > MAX_YAML_NESTING) {
+    out.notes.push({ range: { start: pos(0), end: pos(0) }, message: tooDeepMessage('conda environment file') });
+    return;
+  }
   const doc = parseDocument(text, { strict: false, uniqueKeys: false, prettyErrors: false });
-  for (const e of doc.errors) {
+  // the first errors only: a broken file (1 MB of quotes) has one per character pair, later ones mostly follow from the first
+  for (const e of doc.errors.slice(0, MAX_YAML_ERROR_NOTES)) {
     const [a, b] = e.pos;
     out.notes.push({ range: { start: pos(a), end: pos(Math.max(a, b)) }, message: `YAML syntax error: ${e.message.split('\n')[0]}` });
   }

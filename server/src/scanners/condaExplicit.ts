@@ -73,7 +73,7 @@ export function scanCondaExplicit(text: string, catalog: Catalog): ScanResult {
   let m: RegExpExecArray | null;
   while ((m = re.exec(text)) !== null && m[0] !== '') {
     const start = m.index;
-    const raw = m[0].replace(/[\r\n]+$/, '');
+    const raw = m[0].replace(/(?<![\r\n])[\r\n]+$/, '');
     const lead = raw.length - raw.trimStart().length;
     const line = raw.trim();
     const at = start + lead;

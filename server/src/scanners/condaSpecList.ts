@@ -44,7 +44,8 @@ export function scanCondaSpecList(text: string, catalog: Catalog): ScanResult {
       const spec = body.trim();
       if (spec !== '') {
         out.statements.push({ startLine: line, endLine: line });
-        const offsets = Array.from({ length: spec.length }, (_, i) => start + lead + i);
+        const offsets: number[] = [];
+        for (let i = 0, at = start + lead; i < spec.length; i++) offsets.push(at + i);
         readCondaSpec({ text: spec, offsets }, catalog, pos, out);
       }
       if (end >= text.length) break;

@@ -44,6 +44,7 @@ import { CLOUDFORMATION_TAGS, Collector, isCloudFormation, isImageKey, modeForKe
 import { mapScalar, yamlComments } from './condaEnvironment';
 import { placeholderEnd } from './images';
 import { decodeCellSource } from './notebook/ipynb';
+import { MAX_YAML_NESTING, tooDeepMessage, yamlNestingBound } from './yamlDepth';
 
 /** Options of the infrastructure scanners. */
 export interface InfrastructureScanOptions {
@@ -92,6 +93,10 @@ const withCloudFormationTags = (tags: Tags): Tags => [...tags, ...CUSTOM_TAGS];
 export function scanInfrastructureYaml(text: string, catalog: Catalog, options: InfrastructureScanOptions = {}): ScanResult {
   return scanWith(text, catalog, options, 'YAML', (c) => {
     const comments = yamlComments(text, c.pos);
+    if (yamlNestingBound(text) > MAX_YAML_NESTING) {
+      c.note(0, 0, tooDeepMessage('YAML file'));
+      return comments;
+    }
     const docs = parseAllDocuments(text, { customTags: withCloudFormationTags, strict: false, uniqueKeys: false, prettyErrors: false });
     for (const doc of Array.from(docs)) {
       try {

@@ -89,10 +89,17 @@ function tryParse(code: string): AST.TOMLProgram | { offset: number; message: st
   }
 }
 
+/**
+ * The start of the line holding `offset`: after the last `\n` or `\r` before it (at index 0 when
+ * `offset` is 0), else 0. Searches back to that line break only (`lastIndexOf` of a character the
+ * text lacks would search the whole text before `offset`).
+ */
 function lineStartOf(text: string, offset: number): number {
-  const n = text.lastIndexOf('\n', offset - 1);
-  const r = text.lastIndexOf('\r', offset - 1);
-  return Math.max(n, r) + 1;
+  for (let i = Math.min(Math.max(offset - 1, 0), text.length - 1); i >= 0; i--) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || c === 13) return i + 1;
+  }
+  return 0;
 }
 
 /** The start of the first line at or after `offset` that opens a table (`[name]`, `[[name]]`), or -1. */

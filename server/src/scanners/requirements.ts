@@ -95,7 +95,7 @@ function logicalLines(text: string): LogicalLine[] {
         out.push(line);
       }
     } else {
-      const stripped = body.replace(/\\+$/, '');
+      const stripped = body.replace(/(?<!\\)\\+$/, ''); // the lookbehind tries a run of backslashes once (linear), not from each of its positions
       if (!pending) pending = { text: '', segments: [], startLine: lineNo, endLine: lineNo };
       append(pending, docStart, stripped);
       pending.endLine = lineNo;

@@ -331,8 +331,28 @@ function pipRequirement(w: ShellWord, catalog: Catalog, pos: DocPosition, out: I
     }
     return;
   }
-  const ref = parseRequirementAt(word.text.trimEnd(), rangeIn(pos, word), catalog, out.notes);
-  if (ref) out.references.push(ref);
+  const spans = new Map<Range, [number, number]>();
+  const located = (from: number, to: number) => {
+    const r = spanRange(pos, word.offsets, from, to);
+    spans.set(r, [from, to]);
+    return r;
+  };
+  const ref = parseRequirementAt(word.text.trimEnd(), located, catalog, out.notes);
+  if (!ref) return;
+  const edited = [...ref.pin.clauses.map((c) => c.versionRange), ref.pin.specifierRange];
+  if (edited.some((r) => r && !writtenSideBySide(word.offsets, ...(spans.get(r) ?? [0, 0])))) ref.pin.locked = true;
+  out.references.push(ref);
+}
+
+/**
+ * True when characters `[from, to)` of a mapped text were written side by side in the document, with
+ * no quote, backslash or line continuation between them. A version that was not (`'tensorflow>=2.14,<2.1'5`
+ * reads `<2.15`) is judged, but marked `locked` so that no fix edits it: replacing its range would
+ * delete the quotes inside it and change the rest of the command.
+ */
+function writtenSideBySide(offsets: readonly number[], from: number, to: number): boolean {
+  for (let k = from + 1; k < to; k++) if (offsets[k] !== offsets[k - 1] + 1) return false;
+  return true;
 }
 
 /** conda options that take a value. */
@@ -502,6 +522,8 @@ export function pinReference(
   const hasSpec = spec.start !== undefined && spec.end !== undefined && located.length > 0;
   const end = hasSpec ? spec.end! : name.end;
   const exact = located.length === 1 && located[0].operator === '==' && !located[0].version.includes('*');
+  // quotes or escapes inside a version or the specifier: judged, never edited (see writtenSideBySide)
+  const split = clauses.some((c) => !writtenSideBySide(w.offsets, c.start, c.end)) || (hasSpec && !writtenSideBySide(w.offsets, spec.start!, spec.end!));
   return {
     kind: 'framework-package-pin',
     subject,
@@ -517,6 +539,7 @@ export function pinReference(
       clauses: located,
       hasHashes: false,
       constraint: false,
+      ...(split ? { locked: true } : {}),
     },
   };
 }

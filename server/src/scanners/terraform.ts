@@ -230,6 +230,26 @@ interface PieceContext {
   whole: boolean;
 }
 
+/**
+ * True when `text` is the literal `segments` of a template with any text in place of each
+ * placeholder between them (`["2.1.0-", "-py310"]` of `2.1.0-${var.p}-py310`). Each segment is looked
+ * for once, left to right: linear in the text per segment.
+ */
+function fillsPlaceholders(segments: readonly string[], text: string): boolean {
+  const first = segments[0];
+  const last = segments[segments.length - 1];
+  if (segments.length === 1) return text === first;
+  if (text.length < first.length + last.length || !text.startsWith(first) || !text.endsWith(last)) return false;
+  const end = text.length - last.length;
+  let at = first.length;
+  for (let i = 1; i < segments.length - 1; i++) {
+    const found = text.indexOf(segments[i], at);
+    if (found < 0 || found + segments[i].length > end) return false;
+    at = found + segments[i].length;
+  }
+  return true;
+}
+
 /** An alternative of one piece. */
 function single(piece: TemplatePiece): Alternative {
   return { pieces: [piece], used: [], conds: new Map() };
@@ -790,11 +810,16 @@ class ModelReader {
    */
   private bestPairing(candidates: readonly TemplateScan[], tag: readonly TemplatePiece[]): TemplateScan {
     if (tag.filter((p) => p.kind === 'placeholder').length > 4) return candidates[0];
-    const pattern = new RegExp(`^${tag.map((p) => (p.kind === 'placeholder' ? '.*' : p.text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))).join('')}$`);
+    // the literal texts between placeholders, matched in order (linear: no regular expression of `.*`s to backtrack)
+    const segments = [''];
+    for (const p of tag) {
+      if (p.kind === 'placeholder') segments.push('');
+      else segments[segments.length - 1] += p.text;
+    }
     const publishes = (scan: TemplateScan) => {
       const image = scan.images[0].image;
       if (image.published) return true;
-      return this.catalog.images?.repository(image.repository.text)?.tags.some((t) => pattern.test(t)) ?? false;
+      return this.catalog.images?.repository(image.repository.text)?.tags.some((t) => fillsPlaceholders(segments, t)) ?? false;
     };
     return candidates.find(publishes) ?? candidates[0];
   }
@@ -987,6 +1012,9 @@ class ModelReader {
     this.statementSpans.push(e.stmt);
   }
 
+  /** The innermost entry holding an offset (built on first use: the model is complete by then). */
+  private innermost?: (offset: number) => TfEntry | undefined;
+
   /** Adds what a construct found; `e` (and `also`) are the use sites whose statements hold it. */
   private add(e: TfEntry | undefined, scan: TemplateScan, also?: TfEntry): void {
     const refs: Reference[] = [...scan.images, ...scan.dlamis];
@@ -1002,10 +1030,7 @@ class ModelReader {
   /** Records the statement of the innermost entry holding a range's start (or the range's own lines). */
   private statementOf(r: Range): void {
     const o = this.index.offsetAt(r.start);
-    let best: TfEntry | undefined;
-    for (const x of this.model.allEntries) {
-      if (x.s <= o && o < x.e && (!best || x.e - x.s < best.e - best.s)) best = x;
-    }
+    const best = (this.innermost ??= innermostEntries(this.model.allEntries))(o);
     if (best) this.statementSpans.push(best.stmt);
     else this.result.statements.push({ startLine: r.start.line, endLine: r.end.line });
   }
@@ -1440,6 +1465,62 @@ function lineStartOf(text: string, at: number, floor: number): number {
   let i = at;
   while (i > floor && text[i - 1] !== '\n' && text[i - 1] !== '\r') i--;
   return i;
+}
+
+/**
+ * For offsets, the innermost of `entries` holding them: the shortest entry with `s <= offset < e`,
+ * the first in `entries` among equally short ones; undefined when none holds the offset. One sweep
+ * over the entries' ends (O(n log n)), then a binary search per offset, instead of a pass over
+ * every entry per offset.
+ */
+function innermostEntries(entries: readonly TfEntry[]): (offset: number) => TfEntry | undefined {
+  const bounds = [...new Set(entries.flatMap((x) => [x.s, x.e]))].sort((a, b) => a - b);
+  const byStart = entries.map((_, i) => i).sort((a, b) => entries[a].s - entries[b].s);
+  // a binary heap of the entries holding the current segment, shortest (then first) on top; ended ones leave lazily
+  const heap: number[] = [];
+  const less = (a: number, b: number) => entries[a].e - entries[a].s - (entries[b].e - entries[b].s) || a - b;
+  const push = (i: number) => {
+    let k = heap.push(i) - 1;
+    while (k > 0) {
+      const up = (k - 1) >> 1;
+      if (less(heap[k], heap[up]) >= 0) break;
+      [heap[k], heap[up]] = [heap[up], heap[k]];
+      k = up;
+    }
+  };
+  const pop = () => {
+    const last = heap.pop()!;
+    if (heap.length === 0) return;
+    heap[0] = last;
+    for (let k = 0; ; ) {
+      const l = 2 * k + 1;
+      const r = l + 1;
+      let m = k;
+      if (l < heap.length && less(heap[l], heap[m]) < 0) m = l;
+      if (r < heap.length && less(heap[r], heap[m]) < 0) m = r;
+      if (m === k) break;
+      [heap[k], heap[m]] = [heap[m], heap[k]];
+      k = m;
+    }
+  };
+  // best[k]: the innermost entry holding every offset of [bounds[k], bounds[k + 1])
+  const best: Array<TfEntry | undefined> = [];
+  let next = 0;
+  for (const b of bounds) {
+    while (next < byStart.length && entries[byStart[next]].s <= b) push(byStart[next++]);
+    while (heap.length && entries[heap[0]].e <= b) pop();
+    best.push(heap.length ? entries[heap[0]] : undefined);
+  }
+  return (offset) => {
+    let lo = 0;
+    let hi = bounds.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (bounds[mid] <= offset) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo === 0 ? undefined : best[lo - 1];
+  };
 }
 
 /** The parts of `spans` not covered by `covered` (both lists of half-open offset spans). */

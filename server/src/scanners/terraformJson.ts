@@ -77,7 +77,7 @@ function decodeJson(text: string, a: number, b: number): Char[] {
 }
 
 /** `var.x` / `local.x` as the whole of an interpolation's expression (strip markers `~` allowed). */
-const TRAVERSAL = /^\s*~?\s*(var|local)\.([A-Za-z_][A-Za-z0-9_-]*)\s*~?\s*$/;
+const TRAVERSAL = /^\s*(?:~\s*)?(var|local)\.([A-Za-z_][A-Za-z0-9_-]*)\s*(?:~\s*)?$/; // no two `\s*` in a row: linear
 
 /** Splits decoded characters into runs and interpolations, as Terraform reads a template. */
 function templateParts(text: string, chars: readonly Char[]): Array<TfRun | TfInterp> {

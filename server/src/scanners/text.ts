@@ -49,7 +49,8 @@ export function scanText(text: string, catalog: Catalog, options: TextScanOption
     const refs: Reference[] = [...findImageReferences(text, at, catalog, { mappings: options.mappings }), ...findDlamiReferences(text, at, catalog)];
     if (options.shellInstalls) {
       const n = Math.min(text.length, MAX_SHELL_TEXT);
-      const offsets = Array.from({ length: n }, (_, i) => i);
+      const offsets: number[] = []; // the identity map (the text is the document's own), filled in a plain loop
+      for (let i = 0; i < n; i++) offsets.push(i);
       // pins join the sorted references below; includes, index URLs and notes go to the result as found
       scanShellInstalls({ text: text.slice(0, n), offsets }, catalog, at, { references: refs, includes: out.includes, indexUrls: out.indexUrls, notes: out.notes });
     }
@@ -74,7 +75,7 @@ function hashComments(text: string, index: TextIndex): Comment[] {
     LINE.lastIndex = lineStart;
     const m = LINE.exec(text);
     if (!m || m[0].length === 0) break;
-    const end = lineStart + m[0].replace(/[\r\n]+$/, '').length;
+    const end = lineStart + m[0].replace(/(?<![\r\n])[\r\n]+$/, '').length;
     const line = text.slice(lineStart, end);
     for (let k = line.indexOf('#'); k >= 0; k = line.indexOf('#', k + 1)) {
       const i = lineStart + k;

@@ -103,7 +103,8 @@ function scanCodeCell(text: string, catalog: Catalog, options: CellScanOptions):
   const lines = physicalLines(text);
   const index = new TextIndex(text);
   const first = text.slice(lines[0].start, lines[0].end);
-  const cellMagic = /^%%([A-Za-z_][\w-]{0,50})(?:[ \t]+(.*))?$/.exec(first.trimEnd());
+  // the arguments start at a character the blanks cannot take (as `.` reads it), so that the blanks are tried once: linear
+  const cellMagic = /^%%([A-Za-z_][\w-]{0,50})(?:[ \t]+([^ \t\n\r\u2028\u2029].*))?$/.exec(first.trimEnd());
   if (cellMagic) {
     const name = cellMagic[1];
     const args = cellMagic[2] ?? '';
