@@ -31,10 +31,8 @@ const RUNS = fuzzRuns();
  * `DL_LIFECYCLE_FUZZ_SEED` explores other seeds (a failure prints its seed and path).
  */
 const SEED = Number(process.env.DL_LIFECYCLE_FUZZ_SEED ?? 20261121);
-/** Kinds whose random-text property has a known, open failure (run as a todo: reported, not failing the suite). */
-const KNOWN_FAILURES: Partial<Record<string, string>> = {
-  python: 'a SageMaker SDK fix in a file with lone CR line ends or an unclosed string is read again at its edit (open bug)',
-};
+/** Kinds whose random-text property has a known, open failure (run as a todo: reported, not failing the suite); none now. */
+const KNOWN_FAILURES: Partial<Record<string, string>> = {};
 const samples = fixtureSamples();
 
 describe('fuzz suite set-up', () => {
@@ -98,9 +96,6 @@ describe('fuzzing every file kind', () => {
       const stats = emptyStats();
       totals.set(kind.id, stats);
 
-      // Known failure, reported and open: in Python files with lone CR line ends or a string left
-      // open, a SageMaker SDK fix ("Use PyTorch X, py_version pyNNN") leaves a reference that is read
-      // again at its edit. Reported as a todo (it runs and shows its counterexample) until fixed.
       const known = KNOWN_FAILURES[kind.id];
       it(`${RUNS} random, mutated, invalid UTF-8, NUL, CRLF, CR and BOM texts: no exception, ranges inside, fixes edit only their ranges and carry their target`, known ? { todo: known } : {}, () => {
         fc.assert(
@@ -149,6 +144,23 @@ describe('what fuzzing found (regressions)', () => {
     assert.ok(tf.some((f) => f.rule === 'end-of-patch'), 'still judged');
     assert.deepEqual(tf.flatMap((f) => f.fixes), []);
     assert.ok(a.findings.some((f) => f.subject === 'pytorch' && f.fixes.length > 0), 'an unquoted pin beside it keeps its fixes');
+  });
+
+  it('a SageMaker SDK argument whose string runs past its line (a lone CR) or is followed by stray text is not read, so no fix edits it', () => {
+    // found: tree-sitter's Python lexer does not end a one-quote string at a lone CR, so the version
+    // read was `…\r1.15.0`; and `py_version="x"arn:…` took `x` for the Python; both fixes left a call
+    // that was not read again at their edit
+    const carriage = 'import sagemaker\rother = TensorFlow(framework_version="  sagemaker.x(image=T)\r1.15.0", py_version="py27")\r';
+    const a = checkAnalysis(kind('python'), 'train.py', carriage, catalog);
+    const tf = a.scan.references.find((r) => r.kind === 'sdk-framework' && r.subject === 'tensorflow');
+    assert.equal(tf?.kind === 'sdk-framework' ? tf.sdk.frameworkVersion : 'no call read', undefined);
+    assert.ok(a.scan.notes.some((n) => n.message.includes('not terminated on its line')), a.scan.notes.map((n) => n.message).join('; '));
+    const stray = 'from sagemaker.pytorch import PyTorch\nest = PyTorch(framework_version="1.10.2", py_version="  role="arn:aws:iam::1:role/x",\npy38")\n';
+    const b = checkAnalysis(kind('python'), 'train.py', stray, catalog);
+    const pt = b.scan.references.find((r) => r.kind === 'sdk-framework' && r.subject === 'pytorch');
+    assert.ok(pt?.kind === 'sdk-framework' && pt.sdk.frameworkVersion?.text === '1.10.2', 'the well-formed argument is still read');
+    assert.equal(pt.sdk.pyVersion, undefined);
+    assert.ok(b.findings.flatMap((f) => f.fixes).every((f) => f.edits.every((e) => e.range.start.line === 1 && e.range.end.character <= 47)), 'no edit of the stray py_version');
   });
 
   it('a conda environment of 100 KB of quotes yields at most 10 syntax-error notes, not one per pair', () => {

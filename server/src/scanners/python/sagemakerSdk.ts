@@ -425,6 +425,9 @@ class PythonFile {
     let positional = 0;
     for (const a of args.namedChildren) {
       if (a.type === 'keyword_argument') {
+        // an argument the parser had to repair, or one followed by text that is not `,` or `)` (`py_version="x"arn:…`), is not read: its value's extent is a guess
+        const next = a.nextSibling;
+        if (a.hasError || (next && next.type !== ',' && next.type !== ')' && next.type !== 'comment')) continue;
         const name = a.childForFieldName('name');
         const value = a.childForFieldName('value');
         if (name && value) values.set(this.slice(name), value);
@@ -550,6 +553,8 @@ class PythonFile {
     const q = quotedContent(this.text, value.start, value.end);
     if (!q) return { why: 'the string is not terminated' };
     const content = this.text.slice(q.start, q.end);
+    // a one-quote string ends at its line (Python's lexer takes CR, LF and CRLF for line ends; the grammar's does not take a lone CR)
+    if (!q.triple && /[\r\n]/.test(content)) return { why: 'the string is not terminated on its line' };
     if (/[fF]/.test(q.prefix) && content.includes('{')) return { why: 'an f-string with replacement fields' };
     if (/[bB]/.test(q.prefix)) return { why: 'a bytes literal' };
     if (!/[rR]/.test(q.prefix) && content.includes('\\')) return { why: 'a string with escape sequences' };
@@ -603,7 +608,7 @@ function lastName(text: string, start: number, end: number): string {
  * The content offsets of a string literal written at `[start, end)`: after its prefix (`f`, `rb`, …)
  * and opening quote(s), before the closing ones. Undefined when the literal is not terminated there.
  */
-function quotedContent(text: string, start: number, end: number): { start: number; end: number; prefix: string } | undefined {
+function quotedContent(text: string, start: number, end: number): { start: number; end: number; prefix: string; triple: boolean } | undefined {
   let i = start;
   while (i < end && i - start < 3 && /[a-zA-Z]/.test(text[i])) i++;
   const q = text[i];
@@ -612,7 +617,7 @@ function quotedContent(text: string, start: number, end: number): { start: numbe
   const from = i + quote.length;
   const to = end - quote.length;
   if (to < from || !text.startsWith(quote, to)) return undefined;
-  return { start: from, end: to, prefix: text.slice(start, i) };
+  return { start: from, end: to, prefix: text.slice(start, i), triple: quote.length === 3 };
 }
 
 function bind(facts: FileFacts, scope: number, name: string, what: Omit<Binding, 'count'>): void {
