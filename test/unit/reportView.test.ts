@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { describe, it } from 'node:test';
 import { EXPORTS, parseReportMessage, reportUris } from '../../client/src/report/messages';
 import type { ReportHtmlOptions } from '../../client/src/report/reportHtml';
-import { escapeHtml, renderMessageHtml, renderReportHtml, timelineGeometry, TIMELINE_LAYOUT } from '../../client/src/report/reportHtml';
+import { escapeHtml, messageHtml, renderMessageHtml, renderReportHtml, timelineGeometry, TIMELINE_LAYOUT } from '../../client/src/report/reportHtml';
 import { toEpochDay } from '../../server/src/dates';
 import type { Range } from '../../server/src/model';
 import type { ReportRow, ReportStatus, TimelineBar, WorkspaceReport } from '../../server/src/report/workspaceReport';
@@ -92,6 +93,20 @@ describe('report view: security', () => {
     assert.equal(unescape(attr(button, 'data-uri')!), 'file:///w/x"onmouseover="alert(1)');
     assert.equal(attr(button, 'onmouseover'), undefined);
     assert.equal(escapeHtml(`a&b<c>"d'`), 'a&amp;b&lt;c&gt;&quot;d&#39;');
+  });
+
+  it('code spans of finding messages are shown as code, escaped; other backticks stay text', () => {
+    assert.equal(messageHtml('Pin `torch==1.13.1` to `2.5.*`.'), 'Pin <code>torch==1.13.1</code> to <code>2.5.*</code>.');
+    assert.equal(messageHtml('`<img src=x onerror=alert(1)>` & `a'), '<code>&lt;img src=x onerror=alert(1)&gt;</code> &amp; `a');
+    assert.equal(messageHtml('no code `` here'), 'no code `` here');
+    fc.assert(
+      fc.property(fc.string(), (m) => {
+        const out = messageHtml(m);
+        // nothing but <code> tags is produced, and the text without them is the escaped message without its span backticks
+        assert.equal(out.replace(/<\/?code>/g, '').includes('<'), false);
+        assert.equal(out.replace(/<\/?code>/g, ''), escapeHtml(m.replace(/`([^`\n]+)`/g, '$1')));
+      }),
+    );
   });
 
   it('hostile timeline labels and option values are escaped too', () => {

@@ -32,6 +32,18 @@ export function escapeHtml(value: string | number): string {
   return String(value).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
+/**
+ * A finding message as HTML: escaped, with its Markdown code spans (`` `torch==1.13.1` ``, as the
+ * rules write them for hovers) shown as `<code>`; any other Markdown is left as text. A lone
+ * backtick stays a backtick.
+ */
+export function messageHtml(message: string): string {
+  return message
+    .split(/(`[^`\n]+`)/)
+    .map((part) => (part.length > 2 && part.startsWith('`') && part.endsWith('`') ? `<code>${escapeHtml(part.slice(1, -1))}</code>` : escapeHtml(part)))
+    .join('');
+}
+
 /** The Content-Security-Policy of the report: nothing by default; images, styles and fonts from the webview's own resources; scripts only with the nonce. */
 export function reportCsp(opts: Pick<ReportHtmlOptions, 'nonce' | 'cspSource'>): string {
   return `default-src 'none'; img-src ${opts.cspSource} data:; style-src ${opts.cspSource}; script-src 'nonce-${opts.nonce}'; font-src ${opts.cspSource};`;
@@ -227,7 +239,7 @@ function endOfPatchCell(asOf: CalendarDay, day: CalendarDay | undefined): string
 
 function findingsList(findings: readonly ReportFinding[]): string {
   if (!findings.length) return '<span class="muted">none</span>';
-  const items = findings.map((f) => `<li><span class="sev sev-${escapeHtml(f.severity)}">${escapeHtml(f.severity)}</span> <code class="rule">${escapeHtml(f.rule)}</code> ${escapeHtml(f.message)}</li>`);
+  const items = findings.map((f) => `<li><span class="sev sev-${escapeHtml(f.severity)}">${escapeHtml(f.severity)}</span> <code class="rule">${escapeHtml(f.rule)}</code> ${messageHtml(f.message)}</li>`);
   return `<ul class="findings">${items.join('')}</ul>`;
 }
 
