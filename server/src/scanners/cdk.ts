@@ -61,7 +61,7 @@ import { placeholderEnd } from './images';
 import type { TemplatePiece, TemplateScan } from './images/template';
 import { isRepositoryPrefix, recognizeRepositoryAndTag, repositoryPrefixNote, scanTemplate, settleParts } from './images/template';
 import type { SyntaxNode, SyntaxTree } from './treeSitter';
-import { labelOf, parseWith } from './treeSitter';
+import { labelOf, parseWith, scanShortcuts } from './treeSitter';
 
 /** The grammars a CDK file is parsed with: TypeScript, or TSX for JavaScript, JSX and TSX. */
 export type CdkGrammar = 'typescript' | 'tsx';
@@ -233,6 +233,12 @@ class CdkFile {
   private walk(tree: SyntaxTree): void {
     const root = tree.rootNode;
     this.scopes.set(root.id, { bindings: new Map() });
+    // a tree without syntax errors has no empty node of the types read: the runtime's own walk
+    // (in WebAssembly, only the nodes of those types come back) visits them in the same order
+    if (scanShortcuts.enabled && !root.hasError) {
+      this.walkTyped(root);
+      return;
+    }
     const stack: Array<{ depth: number; id: number }> = [{ depth: 0, id: root.id }];
     // what the visit needs of a node's parent, by depth (asking a node for its parent costs its depth)
     const parents: Parent[] = [];
@@ -274,6 +280,60 @@ class CdkFile {
       }
     } finally {
       cursor.delete();
+    }
+  }
+
+  /**
+   * {@link walk} over the nodes of the types it reads only (`descendantsOfType`: one pre-order walk
+   * inside the runtime), for trees without syntax errors. A node's enclosing nodes are the earlier
+   * nodes (in pre-order) whose spans still hold its start: siblings do not overlap, and no node of
+   * these types is empty in an error-free tree. What the visit needs of a node's parent is decided
+   * from the nearest enclosing node of these types when that one is the parent itself (a `+`
+   * expression, a declaration: both are among the types), found by node identity.
+   */
+  private walkTyped(root: SyntaxNode): void {
+    const text = this.text;
+    const scopes: Array<{ end: number; id: number }> = [{ end: Infinity, id: root.id }];
+    const enclosing: Array<{ start: number; end: number; node: SyntaxNode; type: string; plus: boolean; children?: Set<number> }> = [];
+    const isChildOf = (e: (typeof enclosing)[number], node: SyntaxNode) => {
+      e.children ??= new Set(e.node.children.map((c) => c?.id ?? -1));
+      return e.children.has(node.id);
+    };
+    for (const node of root.descendantsOfType(WALKED_TYPES)) {
+      if (node.id === root.id) continue;
+      const type = node.type;
+      const start = node.startIndex;
+      while (scopes.length > 1 && scopes[scopes.length - 1].end <= start) scopes.pop();
+      while (enclosing.length && enclosing[enclosing.length - 1].end <= start) enclosing.pop();
+      const scope = scopes[scopes.length - 1].id;
+      const up = enclosing[enclosing.length - 1];
+      const end = node.endIndex;
+      if (STATEMENTS.has(type) || type === 'pair') {
+        this.spans.push({ start, end, startLine: node.startPosition.row, endLine: node.endPosition.row, pair: type === 'pair' });
+      }
+      let plus = false;
+      if (type === 'comment') this.readComment(start, end);
+      else if (INTERESTING.has(type)) {
+        let own = scope;
+        if (SCOPES.has(type)) {
+          this.scopes.set(node.id, { parent: scope, bindings: new Map() });
+          scopes.push({ end, id: node.id });
+          own = node.id;
+        }
+        plus = type === 'binary_expression' && isPlus(node);
+        const parent: Parent | undefined = up
+          ? {
+              get plus() {
+                return up.plus && isChildOf(up, node);
+              },
+              get isConst() {
+                return up.type === 'lexical_declaration' && /^const\b/.test(text.slice(up.start, up.start + 6)) && isChildOf(up, node);
+              },
+            }
+          : undefined;
+        this.visit(node, type, scope, own, parent);
+      }
+      enclosing.push({ start, end, node, type, plus });
     }
   }
 
@@ -714,6 +774,9 @@ const INTERESTING = new Set([
   ...SCOPES, 'string', 'template_string', 'call_expression', 'new_expression', 'binary_expression', 'pair', 'variable_declarator',
   'required_parameter', 'optional_parameter', 'class_declaration', 'import_specifier', 'namespace_import', 'import_clause',
 ]);
+
+/** Every node type {@link CdkFile.walk} reads. */
+const WALKED_TYPES = [...new Set([...INTERESTING, ...STATEMENTS, 'pair', 'comment'])];
 
 const isPlus = (n: SyntaxNode) => n.childForFieldName('operator')?.type === '+';
 

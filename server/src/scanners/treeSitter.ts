@@ -147,3 +147,12 @@ export function parseWith(grammar: Grammar, text: string): TreeSitter.Tree | und
     return undefined;
   }
 }
+
+/**
+ * Whether the scanners take their shortcuts: walks of error-free trees that ask the runtime for the
+ * nodes of the types they read (`descendantsOfType`, one walk inside WebAssembly) instead of moving
+ * a cursor over every node (the Python and the TypeScript/CDK scanners). On by default; turned off
+ * only by the test that proves the shortcuts change no result (test/unit/scanners/shortcuts.test.ts:
+ * every fixture and generated document, and mutated texts, analysed both ways) and by benchmarks.
+ */
+export const scanShortcuts = { enabled: true };

@@ -55,7 +55,8 @@ import { findDlamiReferences, findImageReferences } from '../images';
 import { isRepositoryPrefix, repositoryPrefixNote } from '../images/template';
 import { CDK_CALL_NAMES, readCdkCall } from './cdk';
 import type { PythonNode, PythonTree } from './treeSitter';
-import { parsePython } from './treeSitter';
+import { parsePython, pythonIndentationNote } from './treeSitter';
+import { scanShortcuts } from '../treeSitter';
 
 /** Options of {@link scanPython}. */
 export interface PythonScanOptions {
@@ -251,6 +252,12 @@ class PythonFile {
   private walk(tree: PythonTree, sweepStrings: boolean): FileFacts {
     const root = tree.rootNode;
     const facts: FileFacts = { scopes: new Map([[root.id, { kind: 'module', bindings: new Map() }]]), calls: [], strings: [], imports: new Map(), defined: new Set() };
+    // a tree without syntax errors has no zero-width node of the types read: the runtime's own walk
+    // (in WebAssembly, only the nodes of those types come back) visits the same nodes in the same order
+    if (scanShortcuts.enabled && !root.hasError) {
+      this.walkTyped(root, sweepStrings, facts);
+      return facts;
+    }
     const scopeStack: Array<{ depth: number; id: number }> = [{ depth: 0, id: root.id }];
     const cursor = tree.walk();
     try {
@@ -294,6 +301,40 @@ class PythonFile {
       }
     } finally {
       cursor.delete();
+    }
+  }
+
+  /**
+   * {@link walk} over the nodes of the types it reads only (`descendantsOfType`: one pre-order walk
+   * inside the runtime), for trees without syntax errors. The enclosing scope of a node is the last
+   * scope node (in pre-order) whose span still holds the node's start: siblings do not overlap, and
+   * no node of these types is empty in an error-free tree.
+   */
+  private walkTyped(root: PythonNode, sweepStrings: boolean, facts: FileFacts): void {
+    const scopeStack: Array<{ end: number; id: number }> = [{ end: Infinity, id: root.id }];
+    for (const node of root.descendantsOfType(sweepStrings ? WALKED_TYPES : WALKED_TYPES_NO_STRINGS)) {
+      const type = node.type;
+      const start = node.startIndex;
+      if (node.id === root.id) continue;
+      while (scopeStack.length > 1 && scopeStack[scopeStack.length - 1].end <= start) scopeStack.pop();
+      const scope = scopeStack[scopeStack.length - 1].id;
+      if (type === 'comment') this.readComment(start, node.endIndex);
+      else if (type === 'string') {
+        if (sweepStrings) facts.strings.push({ start, end: node.endIndex });
+      } else if (type === 'call') {
+        const callee = node.firstChild;
+        if (callee) facts.calls.push({ start, end: node.endIndex, calleeStart: callee.startIndex, calleeEnd: callee.endIndex, scope });
+      } else if (SIMPLE_STATEMENTS.has(type) || type === 'keyword_argument') {
+        this.result.statements.push({ startLine: this.pos(start).line, endLine: this.pos(node.endIndex).line });
+      }
+      if (NODE_TYPES.has(type)) {
+        this.visit(node, type, scope, facts);
+        if (SCOPES.has(type)) {
+          facts.scopes.set(node.id, { kind: type, parent: scope, bindings: new Map() });
+          scopeStack.push({ end: node.endIndex, id: node.id });
+          this.bindParameters(node, facts);
+        }
+      }
     }
   }
 
@@ -584,6 +625,11 @@ const NODE_TYPES = new Set([
   'import_statement', 'import_from_statement',
 ]);
 
+/** Every node type {@link PythonFile.walk} reads. */
+const WALKED_TYPES = ['comment', 'string', 'call', 'keyword_argument', ...SIMPLE_STATEMENTS, ...NODE_TYPES];
+/** {@link WALKED_TYPES} without strings, for files whose strings cannot hold an image or DLAMI. */
+const WALKED_TYPES_NO_STRINGS = WALKED_TYPES.filter((t) => t !== 'string');
+
 function spanOf(n: PythonNode): Span {
   return { type: n.type, start: n.startIndex, end: n.endIndex };
 }
@@ -672,7 +718,8 @@ export function scanPython(text: string, catalog: Catalog, options: PythonScanOp
   let tree: PythonTree | undefined;
   try {
     tree = parsePython(text);
-    if (!tree) return { ...empty, notes: [{ range: { start: origin, end: origin }, message: PYTHON_PARSER_NOT_LOADED }] };
+    // not parsed: the parser is not loaded, or the text is indented deep enough to corrupt the parser's memory for the rest of the process
+    if (!tree) return { ...empty, notes: [{ range: { start: origin, end: origin }, message: pythonIndentationNote(text) ?? PYTHON_PARSER_NOT_LOADED }] };
     const file = new PythonFile(text, catalog, options);
     file.read(tree);
     return file.result;
