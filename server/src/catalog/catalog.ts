@@ -139,6 +139,10 @@ export class Catalog {
   private readonly releaseLists = new Map<string, string[]>();
   private readonly supportedByDay = new Map<string, FrameworkVersion[]>();
   private readonly memo = new Map<string, unknown>();
+  /** {@link frameworkForPackage} answers of the name patterns (null: no framework). */
+  private readonly byPackagePattern = new Map<string, Framework | null>();
+  /** {@link framework}'s index, built on first use. */
+  private byId?: Map<string, Framework>;
   private readonly parts: { images: () => DlcImageIndex | undefined; lifecycle: () => LifecycleFacts | undefined; neuron: () => NeuronReleases | undefined };
 
   constructor(file: CatalogFile, extensions: CatalogExtensions = {}) {
@@ -183,11 +187,23 @@ export class Catalog {
   frameworkForPackage(normalizedName: string): Framework | undefined {
     const direct = this.byPackage.get(normalizedName);
     if (direct) return direct;
-    return this.memoized(`package\u0000${normalizedName}`, () => this.patternMatchers.find((m) => m.match(normalizedName))?.framework);
+    // every other package name of a file comes here: a map of its own, keyed by the name as it is
+    // (no key built per call), bounded and holding copies of the names like `memoized`
+    const hit = this.byPackagePattern.get(normalizedName);
+    if (hit !== undefined) return hit ?? undefined;
+    const found = this.patternMatchers.find((m) => m.match(normalizedName))?.framework;
+    if (this.byPackagePattern.size >= 5000) this.byPackagePattern.clear();
+    this.byPackagePattern.set(normalizedName.length < 13 ? normalizedName : ` ${normalizedName}`.slice(1), found ?? null);
+    return found;
   }
 
+  /** The framework of an id (`pytorch`), if the catalog lists it (the first of that id). */
   framework(id: string): Framework | undefined {
-    return this.frameworks.find((f) => f.id === id);
+    if (!this.byId) {
+      this.byId = new Map();
+      for (const f of this.frameworks) if (!this.byId.has(f.id)) this.byId.set(f.id, f);
+    }
+    return this.byId.get(id);
   }
 
   /** Every known version of a framework, oldest first. */

@@ -13,7 +13,7 @@ import { compareMinor, minorOf } from '../catalog/catalog';
 import type { CalendarDay } from '../dates';
 import { addDays, daysBetween, isCalendarDay, toEpochDay } from '../dates';
 import { packagePinEdits } from '../fixes/packagePin';
-import type { Fact, Finding, Fix, PackagePinReference, Severity } from '../model';
+import type { Fact, Finding, Fix, PackagePinReference, Severity, TextEdit } from '../model';
 import type { RuleContext } from './context';
 import { detached } from '../text';
 import * as msg from './messages';
@@ -184,10 +184,19 @@ function finding(rule: RuleId, severity: Severity, message: string, ev: VersionE
  * edits that move this pin to its target (a fix whose pin cannot be moved is left out).
  */
 function instantiate(templates: readonly FindingTemplate[], ref: PackagePinReference): Finding[] {
+  // the findings of a pin often offer the same targets: the edits of a target are computed once
+  // per pin (each fix gets its own copies)
+  const byTarget = new Map<string, TextEdit[] | undefined>();
+  const editsTo = (target: string): TextEdit[] | undefined => {
+    let edits = byTarget.get(target);
+    if (edits === undefined && !byTarget.has(target)) byTarget.set(target, (edits = packagePinEdits(ref.pin, target)));
+    else if (edits) edits = edits.map((e) => ({ ...e }));
+    return edits;
+  };
   return templates.map((t) => {
     const fixes: Fix[] = [];
     for (const x of t.fixes) {
-      const edits = packagePinEdits(ref.pin, x.target);
+      const edits = editsTo(x.target);
       if (edits) fixes.push({ title: x.title, edits, safe: x.safe, preferred: x.preferred, targetVersion: x.target });
     }
     const f: Finding = { rule: t.rule, severity: t.severity, message: t.message, range: ref.range, subject: ref.subject, version: t.version, endOfPatch: t.endOfPatch, facts: t.facts, fixes, reference: ref };

@@ -509,25 +509,35 @@ function computeFileState(siblings: readonly Reference[], ctx: RuleContext): Neu
   }
   // a framework build beside a framework pin that asks for another version
   const frameworkPins = siblings.filter((r): r is PackagePinReference => r.kind === 'framework-package-pin' && r.subject !== 'neuron' && ctx.catalog.framework(r.subject) !== undefined);
+  // the framework pins that accept none of a build list's versions depend only on the framework and
+  // the list: found once per (framework, list) rather than once per Neuron pin (a file may hold many
+  // Neuron pins of the same builds and many framework pins: that product was quadratic)
+  const disagreeing = new Map<string, PackagePinReference[]>();
   for (const [r, ev] of pins) {
     const part = ev.framework;
     if (!part) continue;
     // the framework versions of the builds the pin allows (one for an exact pin)
     const built = [...new Set(ev.versions.map((v) => frameworkPartOf(ev.package, v)?.version).filter((v): v is string => v !== undefined))];
     const builtText = msg.releaseList(built).replace(/ \(\d+ releases\)$/, '');
-    // whether a specifier accepts none of the built versions, by specifier (a file may pin a framework many times alike)
-    const disagrees = new Map<string, boolean>();
-    for (const f of frameworkPins) {
-      if (f.subject !== part.framework || f.pin.clauses.length === 0) continue;
-      const spec = f.pin.clauses.map((c) => `${c.operator}${c.version}`).join(',');
-      let no = disagrees.get(spec);
-      if (no === undefined) {
-        const accepted = acceptedVersions({ ...f.pin, manager: 'pip' }, built, true);
-        disagrees.set(spec, (no = accepted !== undefined && accepted.length === 0));
+    const listKey = `${part.framework}\u0000${built.join('\u0001')}`;
+    let against = disagreeing.get(listKey);
+    if (against === undefined) {
+      against = [];
+      // whether a specifier accepts none of the built versions, by specifier (a file may pin a framework many times alike)
+      const disagrees = new Map<string, boolean>();
+      for (const f of frameworkPins) {
+        if (f.subject !== part.framework || f.pin.clauses.length === 0) continue;
+        const spec = f.pin.clauses.map((c) => `${c.operator}${c.version}`).join(',');
+        let no = disagrees.get(spec);
+        if (no === undefined) {
+          const accepted = acceptedVersions({ ...f.pin, manager: 'pip' }, built, true);
+          disagrees.set(spec, (no = accepted !== undefined && accepted.length === 0));
+        }
+        if (no) against.push(f);
       }
-      if (!no) continue;
-      add(r, msg.neuronFrameworkMismatchMessage(r.text, FRAMEWORK_NAMES[part.framework], builtText, f.text, lineOf(f)), [{ label: `${f.pin.name} pin`, value: f.text }]);
+      disagreeing.set(listKey, against);
     }
+    for (const f of against) add(r, msg.neuronFrameworkMismatchMessage(r.text, FRAMEWORK_NAMES[part.framework], builtText, f.text, lineOf(f)), [{ label: `${f.pin.name} pin`, value: f.text }]);
   }
   // the align fix of the file
   let fix: Fix | undefined;
@@ -613,7 +623,10 @@ export function checkNeuronPin(ref: PackagePinReference, siblings: readonly Refe
   if (ref.subject !== 'neuron' || !ctx.catalog.neuron) return [];
   const ev = evaluateNeuronPin(ref, ctx);
   if (!ev) return [];
-  const state = fileState(siblings.includes(ref) ? siblings : [...siblings, ref], ctx);
+  // a pin of `siblings` is in the state of `siblings` already (its pins are every Neuron pin of it
+  // that evaluates, as `ref` does): only a pin seen there for the first time needs the linear search
+  const known = fileStates.get(siblings);
+  const state = known && known.ctx === ctx && known.state.pins.has(ref) ? known.state : fileState(siblings.includes(ref) ? siblings : [...siblings, ref], ctx);
   const out: Finding[] = [];
   if (ev.unresolved === 'newer-than-catalog') {
     out.push(referenceFinding('unknown-version', `The catalog (dated ${ctx.catalog.generated}) does not know ${ref.pin.name} ${ev.version}: no Neuron SDK release it lists shipped it; refresh the catalog.`, ref, [], []));

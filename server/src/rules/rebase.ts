@@ -8,6 +8,9 @@
  * What a reference says is every field of it but its positions: {@link referenceShape} walks the
  * reference and writes every value except ranges into a key, and lists the ranges in walk order.
  * Two references with the same key have the same structure, so their ranges correspond one to one.
+ * The memo does not build that key: it files entries under the rule family, `asOf`, the window and
+ * the reference's kind and text, and compares a reference with the entries there value by value
+ * (the same equality as equal keys, without building and hashing a long string per reference).
  * A cached finding is moved by replacing each range it holds (its own, and those of its fixes'
  * edits) with the corresponding range of the new reference, and its `reference` with the new
  * reference; a finding holding a range that is none of the reference's (one computed by the rule)
@@ -38,8 +41,6 @@ interface Entry {
   movable: boolean;
 }
 
-const caches = new WeakMap<Catalog, Map<string, Entry>>();
-
 function isRange(v: object): v is Range {
   const r = v as Partial<Range>;
   return typeof r.start === 'object' && r.start !== null && typeof r.end === 'object' && r.end !== null && typeof r.start.line === 'number' && typeof r.end.character === 'number';
@@ -51,29 +52,39 @@ function isRange(v: object): v is Range {
  */
 export function referenceShape(ref: Reference): { key: string; ranges: Range[] } | undefined {
   const ranges: Range[] = [];
-  const parts: string[] = [];
+  // one string built by appending (cheaper than a list of parts joined): strings are written with
+  // their length before them, so that no content can be mistaken for structure
+  let key = '';
   const walk = (v: unknown, depth: number): boolean => {
-    if (typeof v === 'string') parts.push(JSON.stringify(v));
-    else if (v === null || typeof v !== 'object') parts.push(`${typeof v}:${String(v)}`);
+    if (typeof v === 'string') key += `"${v.length}:${v}`;
+    else if (v === null || typeof v !== 'object') key += `${typeof v}:${String(v)}\u0000`;
     else if (depth > MAX_DEPTH) return false;
-    else if (isRange(v) && Object.keys(v).length === 2) {
-      ranges.push(v);
-      parts.push('@');
-    } else if (Array.isArray(v)) {
-      parts.push('[');
+    else if (Array.isArray(v)) {
+      key += '[';
       for (const x of v) if (!walk(x, depth + 1)) return false;
-      parts.push(']');
+      key += ']';
+    } else if (isRange(v) && twoKeys(v)) {
+      ranges.push(v);
+      key += '@';
     } else {
-      parts.push('{');
-      for (const [k, x] of Object.entries(v)) {
-        parts.push(k);
-        if (!walk(x, depth + 1)) return false;
+      key += '{';
+      for (const k in v) {
+        if (!Object.prototype.hasOwnProperty.call(v, k)) continue;
+        key += `${k}\u0000`;
+        if (!walk((v as Record<string, unknown>)[k], depth + 1)) return false;
       }
-      parts.push('}');
+      key += '}';
     }
     return true;
   };
-  return walk(ref, 0) ? { key: parts.join('\u0000'), ranges } : undefined;
+  return walk(ref, 0) ? { key, ranges } : undefined;
+}
+
+/** The object has exactly two own enumerable keys (a range's `start` and `end`), counted without building a key list. */
+function twoKeys(v: object): boolean {
+  let n = 0;
+  for (const k in v) if (Object.prototype.hasOwnProperty.call(v, k) && ++n > 2) return false;
+  return n === 2;
 }
 
 /**
@@ -104,27 +115,127 @@ function detachedFinding(f: Finding, copies: Map<object, unknown>): Finding {
 }
 
 /**
+ * What a reference says, as a tree to compare another reference with (no document text: strings are
+ * detached). Ranges are leaves; objects keep their keys in order.
+ */
+type Shape =
+  | { t: 'p'; type: string; value: unknown }
+  | { t: 'r' }
+  | { t: 'a'; items: Shape[] }
+  | { t: 'o'; keys: string[]; values: Shape[] };
+
+/** The shape of a value, or undefined past {@link MAX_DEPTH}; the same reading as {@link referenceShape}. */
+function shapeOf(v: unknown, depth: number): Shape | undefined {
+  if (typeof v === 'string') return { t: 'p', type: 'string', value: detached(v) };
+  if (v === null || typeof v !== 'object') return { t: 'p', type: typeof v, value: v };
+  if (depth > MAX_DEPTH) return undefined;
+  if (Array.isArray(v)) {
+    const items: Shape[] = [];
+    for (const x of v) {
+      const s = shapeOf(x, depth + 1);
+      if (!s) return undefined;
+      items.push(s);
+    }
+    return { t: 'a', items };
+  }
+  if (isRange(v) && twoKeys(v)) return { t: 'r' };
+  const keys: string[] = [];
+  const values: Shape[] = [];
+  for (const k in v) {
+    if (!Object.prototype.hasOwnProperty.call(v, k)) continue;
+    const s = shapeOf((v as Record<string, unknown>)[k], depth + 1);
+    if (!s) return undefined;
+    keys.push(k);
+    values.push(s);
+  }
+  return { t: 'o', keys, values };
+}
+
+/**
+ * True when `v` says what `shape` says (the same keys in the same order and the same values, ranges
+ * aside: exactly when {@link referenceShape} gives both the same key); pushes the ranges of `v` in
+ * walk order onto `ranges`.
+ */
+function sameShape(v: unknown, shape: Shape, ranges: Range[]): boolean {
+  if (shape.t === 'p') {
+    if (typeof v !== shape.type) return false;
+    return v === shape.value || (shape.type !== 'string' && String(v) === String(shape.value));
+  }
+  if (v === null || typeof v !== 'object') return false;
+  if (shape.t === 'a') {
+    if (!Array.isArray(v) || v.length !== shape.items.length) return false;
+    for (let i = 0; i < v.length; i++) if (!sameShape(v[i], shape.items[i], ranges)) return false;
+    return true;
+  }
+  if (Array.isArray(v)) return false;
+  const range = isRange(v) && twoKeys(v);
+  if (shape.t === 'r') {
+    if (!range) return false;
+    ranges.push(v as Range);
+    return true;
+  }
+  if (range) return false;
+  let i = 0;
+  for (const k in v) {
+    if (!Object.prototype.hasOwnProperty.call(v, k)) continue;
+    if (i >= shape.keys.length || shape.keys[i] !== k || !sameShape((v as Record<string, unknown>)[k], shape.values[i], ranges)) return false;
+    i++;
+  }
+  return i === shape.keys.length;
+}
+
+/** Memo entries per catalog, by rule family, `asOf`, warning window, kind and text of the reference. */
+interface Bucketed extends Entry {
+  shape: Shape;
+}
+interface Memo {
+  buckets: Map<string, Bucketed[]>;
+  size: number;
+}
+const memos = new WeakMap<Catalog, Memo>();
+/** Entries kept per bucket (references of one text that say different things: rare). */
+const MAX_PER_BUCKET = 8;
+
+/**
  * The findings `compute` returns for `ref`, memoised per catalog by what `ref` says (see the module
  * comment), the rule family `rule`, `ctx.asOf` and `ctx.warningWindowDays`. Fresh objects each call
  * (the caller may set their severities); facts are shared.
+ *
+ * The memo is looked up by a short key (rule, asOf, window, the reference's kind and text), then
+ * each entry under it is compared with `ref` value by value ({@link sameShape}), which finds the
+ * entry {@link referenceShape}'s key would without building and hashing that long key.
  */
 export function memoizedFindings(ref: Reference, ctx: RuleContext, rule: string, compute: () => Finding[]): Finding[] {
-  const shape = referenceShape(ref);
-  if (!shape) return compute();
-  let cache = caches.get(ctx.catalog);
-  if (!cache) caches.set(ctx.catalog, (cache = new Map()));
-  const key = `${rule}\u0000${ctx.asOf}\u0000${ctx.warningWindowDays}\u0000${shape.key}`;
-  const entry = cache.get(key);
-  if (!entry) {
-    const findings = compute();
-    const copies = new Map<object, unknown>();
-    const known = new Set(shape.ranges);
-    const movable = findings.every((f) => known.has(f.range) && f.fixes.every((x) => x.edits.every((e) => known.has(e.range))));
-    if (cache.size >= MAX_ENTRIES) cache.clear();
-    cache.set(key, { ranges: shape.ranges, findings: movable ? findings.map((f) => detachedFinding(f, copies)) : [], movable });
-    return findings;
+  let memo = memos.get(ctx.catalog);
+  if (!memo) memos.set(ctx.catalog, (memo = { buckets: new Map(), size: 0 }));
+  const text = (ref as { text?: unknown }).text;
+  const key = `${rule}\u0000${ctx.asOf}\u0000${ctx.warningWindowDays}\u0000${ref.kind}\u0000${typeof text === 'string' ? text : ''}`;
+  const bucket = memo.buckets.get(key);
+  if (bucket) {
+    for (const entry of bucket) {
+      const ranges: Range[] = [];
+      if (sameShape(ref, entry.shape, ranges)) return (entry.movable && moved(entry, ranges, ref)) || compute();
+    }
   }
-  return (entry.movable && moved(entry, shape.ranges, ref)) || compute();
+  const shape = shapeOf(ref, 0);
+  if (!shape) return compute();
+  const ranges: Range[] = [];
+  sameShape(ref, shape, ranges); // the ranges in walk order
+  const findings = compute();
+  const copies = new Map<object, unknown>();
+  const known = new Set(ranges);
+  const movable = findings.every((f) => known.has(f.range) && f.fixes.every((x) => x.edits.every((e) => known.has(e.range))));
+  if (memo.size >= MAX_ENTRIES) {
+    memo.buckets.clear();
+    memo.size = 0;
+  }
+  const entry: Bucketed = { shape, ranges, findings: movable ? findings.map((f) => detachedFinding(f, copies)) : [], movable };
+  const list = memo.buckets.get(key);
+  if (!list) memo.buckets.set(detached(key), [entry]);
+  else if (list.length < MAX_PER_BUCKET) list.push(entry);
+  else list[list.length - 1] = entry;
+  memo.size++;
+  return findings;
 }
 
 /** The entry's findings on `ref` (whose ranges are `ranges`), or undefined when a finding holds a range that cannot be moved. */

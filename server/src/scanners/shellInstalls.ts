@@ -21,6 +21,7 @@ import type { Catalog } from '../catalog/catalog';
 import { normalizePackageName } from '../catalog/catalog';
 import type { Include, PackagePinReference, Position, Range, ScanNote, SpecifierClause } from '../model';
 import { parseRequirementAt, pinSubject } from './requirements';
+import { detached } from '../text';
 
 /** A text and, for each of its UTF-16 code units, the document offset it was written at (non-decreasing). */
 export interface MappedText {
@@ -67,6 +68,25 @@ export function spanRange(pos: DocPosition, offsets: readonly number[], from: nu
 const MAX_SHELL_LENGTH = 200_000;
 
 /**
+ * The characters {@link splitShellCommands} treats specially inside a word (blanks, command
+ * separators, quotes, escapes, redirections, expansions), as UTF-16 code units; `#` is special only
+ * at a word start, which a run inside a word never is.
+ */
+const SHELL_SPECIAL = new Set([...' \t\n\r;&|()\'"\\<>$`'].map((c) => c.charCodeAt(0)));
+
+/**
+ * Offsets `[0, 1, …]` for a text of `n` characters that is the document itself (shared, read-only;
+ * it may hold more entries than `n`, never fewer than `min(n, MAX_SHELL_LENGTH)`, the most
+ * {@link splitShellCommands} reads).
+ */
+export function identityOffsets(n: number): readonly number[] {
+  const m = Math.min(n, MAX_SHELL_LENGTH);
+  for (let i = identity.length; i < m; i++) identity.push(i);
+  return identity;
+}
+const identity: number[] = [];
+
+/**
  * Splits shell text into commands of words. Comments (`#` at a word start) run to the end of the
  * line; redirections (`> file`, `2>&1`, `<<EOF`) are dropped with their targets; `$(…)`, `${…}` and
  * backquotes stay inside the word (marked `expands`). Unterminated quotes end at the end of the text.
@@ -75,22 +95,22 @@ export function splitShellCommands(src: MappedText): ShellWord[][] {
   const t = src.text.length > MAX_SHELL_LENGTH ? src.text.slice(0, MAX_SHELL_LENGTH) : src.text;
   const commands: ShellWord[][] = [];
   let words: ShellWord[] = [];
-  let chars: string[] = [];
+  let chars = ''; // the word so far (after quote removal)
   let offs: number[] = [];
   let inWord = false;
   let expands = false;
   let dropNext = false;
   const push = (c: string, i: number) => {
     inWord = true;
-    chars.push(c);
+    chars += c;
     offs.push(src.offsets[i] ?? 0);
   };
   const endWord = () => {
     if (inWord) {
       if (dropNext) dropNext = false;
-      else words.push({ text: chars.join(''), offsets: offs, expands });
+      else words.push({ text: detached(chars), offsets: offs, expands }); // a string of its own, not a view of the document
     }
-    chars = [];
+    chars = '';
     offs = [];
     inWord = false;
     expands = false;
@@ -135,9 +155,9 @@ export function splitShellCommands(src: MappedText): ShellWord[][] {
       i += 2;
     } else if (c === '#' && !inWord) {
       while (i < t.length && t[i] !== '\n') i++;
-    } else if ((c === '<' || c === '>') && (!inWord || /^\d+$/.test(chars.join('')))) {
+    } else if ((c === '<' || c === '>') && (!inWord || /^\d+$/.test(chars))) {
       // redirection: `>file`, `> file`, `2>&1`, `<<EOF`, `<<-'EOF'`; the target word is dropped
-      chars = [];
+      chars = '';
       offs = [];
       inWord = false;
       expands = false;
@@ -164,8 +184,13 @@ export function splitShellCommands(src: MappedText): ShellWord[][] {
       i = end;
     } else {
       if (c === '$') expands = true;
-      push(c, i);
-      i++;
+      // this character and the ordinary ones after it (none that the branches above read) in one piece
+      let j = i + 1;
+      while (j < t.length && !SHELL_SPECIAL.has(t.charCodeAt(j))) j++;
+      inWord = true;
+      chars += t.slice(i, j);
+      for (let k = i; k < j; k++) offs.push(src.offsets[k] ?? 0);
+      i = j;
     }
   }
   endCommand();

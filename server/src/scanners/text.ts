@@ -20,7 +20,7 @@ import type { Comment, Reference, ScanResult } from '../model';
 import type { ImageMapping } from '../policy/images';
 import { TextIndex } from '../text';
 import { findDlamiReferences, findImageReferences } from './images';
-import { scanShellInstalls } from './shellInstalls';
+import { identityOffsets, scanShellInstalls } from './shellInstalls';
 
 /** Install commands are read in the first this many characters of a script. */
 const MAX_SHELL_TEXT = 200_000;
@@ -49,8 +49,7 @@ export function scanText(text: string, catalog: Catalog, options: TextScanOption
     const refs: Reference[] = [...findImageReferences(text, at, catalog, { mappings: options.mappings }), ...findDlamiReferences(text, at, catalog)];
     if (options.shellInstalls) {
       const n = Math.min(text.length, MAX_SHELL_TEXT);
-      const offsets: number[] = []; // the identity map (the text is the document's own), filled in a plain loop
-      for (let i = 0; i < n; i++) offsets.push(i);
+      const offsets = identityOffsets(n); // the identity map (the text is the document's own), shared between calls
       // pins join the sorted references below; includes, index URLs and notes go to the result as found
       scanShellInstalls({ text: text.slice(0, n), offsets }, catalog, at, { references: refs, includes: out.includes, indexUrls: out.indexUrls, notes: out.notes });
     }
