@@ -1,6 +1,6 @@
 /**
  * `npm run bench -- soak`: the language server's memory over a long session. Starts the built
- * server (dist/server.js --stdio), opens one Python document (SageMaker SDK calls: the tree-sitter
+ * server (dist/server.js --stdio, with the Node options the extension uses, `SERVER_NODE_OPTIONS`), opens one Python document (SageMaker SDK calls: the tree-sitter
  * WebAssembly parser runs on each analysis), sends 10,000 incremental edits that each replace one
  * version string (every 10th followed by a hover, which analyses that version at once; every 100th
  * waited for until its diagnostics arrive), then 1,000 didOpen/didClose cycles of different
@@ -25,6 +25,7 @@ import { pathToFileURL } from 'node:url';
 import { HoverRequest } from 'vscode-languageserver-protocol/node';
 import type { LspServer } from './lspClient';
 import { change, close, open, ROOT, rssKiB, sleep, startServer, stopServer } from './lspClient';
+import { SERVER_NODE_OPTIONS } from '../server/src/workspace/serverProcess';
 
 const EDITS = Number(process.env.SOAK_EDITS ?? 10_000);
 const CYCLES = Number(process.env.SOAK_CYCLES ?? 1_000);
@@ -111,7 +112,7 @@ async function soak(leakCheck: boolean): Promise<{ readings: Reading[]; hovers: 
   let hovers = 0;
   let waited = 0;
   try {
-    s = await startServer({ name: 'dl-lifecycle', args: [...preload, path.join(ROOT, 'dist/server.js'), '--stdio'], rootUri, initializationOptions: { settings: {} } });
+    s = await startServer({ name: 'dl-lifecycle', args: [...SERVER_NODE_OPTIONS, ...preload, path.join(ROOT, 'dist/server.js'), '--stdio'], rootUri, initializationOptions: { settings: {} } });
     const server = s;
     let buffered = '';
     server.proc.stderr!.on('data', (d: string) => {

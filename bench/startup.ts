@@ -20,7 +20,8 @@
  *    - `node -e …` (spawn to exit, and its main-thread CPU): the floor no Node program goes under.
  * 2. Catalog load by part (`catalog-load.js`) and tree-sitter start-up (`parsers-load.js`, the
  *    Python grammar alone and all grammars), {@link PROBE_RUNS} fresh processes each.
- * 3. Server memory after a workspace scan: the generated tree of `bench/tree.ts` (seeded) as the
+ * 3. Server memory after a workspace scan (the server started with the Node options the extension
+ *    uses, `SERVER_NODE_OPTIONS`, as in every part): the generated tree of `bench/tree.ts` (seeded) as the
  *    only workspace folder; `dlLifecycle/scanWorkspace` `{ exclude: [], reason: 'command' }` is sent
  *    after `initialized` and its answer awaited (default settings: the structured file kinds are
  *    read, scripts and Markdown are not). Then `VmRSS`, `RssAnon` (the process's own memory),
@@ -44,6 +45,7 @@ import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ensureTree, TREE_FILES, TREE_SEED } from './tree';
+import { SERVER_NODE_OPTIONS } from '../server/src/workspace/serverProcess';
 
 /** Repository root (the bench bundles run from `out/bench/`, with the repository as working directory). */
 const ROOT = process.cwd();
@@ -86,8 +88,8 @@ export class Server {
   private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   private readonly listeners: Array<(m: Message, at: number) => void> = [];
 
-  /** Starts `node [nodeArgs] serverJs --stdio` in `cwd`. */
-  constructor(cwd: string, nodeArgs: string[] = [], serverJs = SERVER) {
+  /** Starts `node [nodeArgs] serverJs --stdio` in `cwd`; by default with the Node options the extension starts the server with. */
+  constructor(cwd: string, nodeArgs: readonly string[] = SERVER_NODE_OPTIONS, serverJs = SERVER) {
     this.proc = spawn(process.execPath, [...nodeArgs, serverJs, '--stdio'], { cwd, stdio: ['pipe', 'pipe', 'pipe'] });
     this.proc.stdout.on('data', (chunk: Buffer) => this.read(chunk));
     this.proc.stderr.on('data', (chunk: Buffer) => (this.stderr += chunk.toString()));
@@ -237,7 +239,7 @@ export interface ColdRun {
 /** One cold start of `serverJs` (see the module comment for what each time includes). */
 export async function coldStartOnce(serverJs = SERVER): Promise<ColdRun> {
   const t0 = performance.now();
-  const s = new Server(ROOT, [], serverJs);
+  const s = new Server(ROOT, SERVER_NODE_OPTIONS, serverJs);
   const catalogLog = s.waitFor((m) => isLog(m, /catalog dated \S+ loaded/));
   const docker = s.waitFor((m) => isDiagnostics(m, DOCKERFILE.uri));
   const python = s.waitFor((m) => isDiagnostics(m, PYTHON.uri));

@@ -11,6 +11,7 @@
  * which the open documents are validated again.
  */
 import type { CancellationToken, Diagnostic, WorkDoneProgressServerReporter } from 'vscode-languageserver/node';
+import type { Finding, Severity } from './model';
 import {
   CodeActionKind,
   createConnection,
@@ -47,8 +48,8 @@ import { initParsers } from './scanners/treeSitter';
 import { notebookCellKind } from './scanners/notebook/cells';
 import { newestDataDay, readCache, STALE_AFTER_DAYS } from './catalog/refresh/refresh';
 import { daysBetween } from './dates';
-import type { ReportInput, WorkspaceReport } from './report/workspaceReport';
-import { buildWorkspaceReport } from './report/workspaceReport';
+import type { FileReport, WorkspaceReport } from './report/workspaceReport';
+import { fileReportOf, mergeFileReports, packFileReport, unpackFileReport } from './report/workspaceReport';
 import type { ScanWorkspaceParams, ScanWorkspaceResult, Settings, WorkspaceSummary } from './settings';
 import { CATALOG_CHANGED_NOTIFICATION, DEFAULT_SETTINGS, readSettings, REPORT_REQUEST, SCAN_WORKSPACE_REQUEST, SETTINGS_SECTION, SUMMARY_NOTIFICATION } from './settings';
 import type { WorkspaceFile } from './workspace/workspaceFiles';
@@ -86,11 +87,13 @@ let progressSupported = false;
 let refreshSupport = { inlayHints: false, codeLens: false };
 
 /**
- * Files of the workspace scan that are not open in the editor, by URI: their analysis from disk
- * (files without references or findings keep none). Open documents are analysed from the editor's
- * text instead and win over these.
+ * Files of the workspace scan that are not open in the editor, by URI: the report rows and findings
+ * of their analysis from disk, as a packed {@link FileReport} (one JSON string, not the analysis,
+ * which holds the file's text), and its findings counted by severity (for the summary); files
+ * without references or findings are not kept. Open documents are analysed from the editor's text
+ * instead and win over these.
  */
-const scannedFiles = new Map<string, { file: WorkspaceFile; analysis: Analysis | undefined }>();
+const scannedFiles = new Map<string, { report: string; counts: Record<Severity, number> }>();
 /** Whether a workspace scan has completed (the status bar and report then cover unopened files). */
 let workspaceScanned = false;
 /** The running workspace scan, cancelled when another starts. */
@@ -228,11 +231,19 @@ function analyze(doc: TextDocument): Analysis | undefined {
   return analysis;
 }
 
+/** The findings of an unopened scanned file, as the workspace scan kept them (none when it kept nothing). */
+function scannedFindings(uri: string): FileReport['findings'] {
+  const packed = scannedFiles.get(uri)?.report;
+  return packed === undefined ? [] : unpackFileReport(packed).findings;
+}
+
 /** Sends a URI's diagnostics: its analysis findings when it is open, and its problems when it is a policy file. */
 function publish(uri: string): void {
   const doc = documentOf(uri);
-  const analysis = doc ? analyze(doc) : scannedFiles.get(uri)?.analysis;
-  const diagnostics = [...(analysis ? analysis.findings.map(toDiagnostic) : []), ...(policyDiagnostics.get(uri) ?? [])];
+  const analysis = doc ? analyze(doc) : undefined;
+  // an unopened scanned file: its findings as kept by the scan (the fields toDiagnostic reads)
+  const findings: readonly Pick<Finding, 'rule' | 'severity' | 'message' | 'range'>[] = analysis?.findings ?? (doc ? [] : scannedFindings(uri));
+  const diagnostics = [...findings.map((f) => toDiagnostic(f as Finding)), ...(policyDiagnostics.get(uri) ?? [])];
   void connection.sendDiagnostics(doc ? { uri, version: doc.version, diagnostics } : { uri, diagnostics });
   scheduleSummary();
 }
@@ -403,8 +414,7 @@ function rescanFile(uri: string, file: string, deleted: boolean): void {
   const normalized = URI.file(file).toString();
   const folder = folderOf(file);
   if (deleted || !folder) {
-    const had = scannedFiles.get(normalized)?.analysis !== undefined;
-    if (scannedFiles.delete(normalized) && had) void connection.sendDiagnostics({ uri: normalized, diagnostics: [] });
+    if (scannedFiles.delete(normalized)) void connection.sendDiagnostics({ uri: normalized, diagnostics: [] });
     scheduleSummary();
     return;
   }
@@ -549,11 +559,19 @@ function analyzeFromDisk(file: WorkspaceFile): { analysis?: Analysis; note?: str
   }
 }
 
-/** Stores the disk analysis of an unopened workspace file and publishes its diagnostics (cleared when it has none). */
+/**
+ * Stores what the report, the summary and the diagnostics need of the disk analysis of an unopened
+ * workspace file (its packed {@link FileReport} and finding counts, only when it has references or
+ * findings) and publishes its diagnostics (cleared when it has none).
+ */
 function noteScanned(uri: string, file: WorkspaceFile, analysis: Analysis | undefined): void {
-  const keep = analysis && (analysis.scan.references.length > 0 || analysis.findings.length > 0) ? analysis : undefined;
-  const had = scannedFiles.get(uri)?.analysis !== undefined;
-  scannedFiles.set(uri, { file, analysis: keep });
+  const had = scannedFiles.has(uri);
+  if (analysis && (analysis.scan.references.length > 0 || analysis.findings.length > 0)) {
+    const counts: Record<Severity, number> = { error: 0, warning: 0, information: 0, hint: 0 };
+    for (const f of analysis.findings) counts[f.severity]++;
+    scannedFiles.set(uri, { report: packFileReport(fileReportOf({ file: file.relative, uri, analysis })), counts });
+  } else scannedFiles.delete(uri);
+  const keep = scannedFiles.has(uri);
   if (keep || had) publish(uri);
 }
 
@@ -613,15 +631,15 @@ async function scanWorkspace(params: ScanWorkspaceParams, token?: CancellationTo
       // files gone since the last scan (deleted, now excluded or ignored) lose their diagnostics
       for (const uri of [...scannedFiles.keys()]) {
         if (listedUris.has(uri)) continue;
-        const had = scannedFiles.get(uri)?.analysis !== undefined;
         scannedFiles.delete(uri);
-        if (had && !documentOf(uri)) void connection.sendDiagnostics({ uri, diagnostics: policyDiagnostics.get(uri) ?? [] });
+        if (!documentOf(uri)) void connection.sendDiagnostics({ uri, diagnostics: policyDiagnostics.get(uri) ?? [] });
       }
       workspaceScanned = true;
     }
     log(`workspace scan ${cancelled ? 'cancelled' : 'done'}: ${done} of ${found} files${notes.length ? `, ${notes.length} skipped` : ''}`);
     for (const n of listed.notes) log(`${n.path}: ${n.message}`);
     sendSummary();
+    releaseMemorySoon();
     return { files: done, found, cancelled, notes };
   } finally {
     progress?.done();
@@ -629,14 +647,36 @@ async function scanWorkspace(params: ScanWorkspaceParams, token?: CancellationTo
   }
 }
 
+/**
+ * The full garbage collection of `--expose-gc` (one of SERVER_NODE_OPTIONS), undefined when the
+ * process was started without it.
+ */
+const collectGarbage = (globalThis as { gc?: () => void }).gc;
+
+/**
+ * Gives the memory of a finished workspace scan or report back: two full garbage collections soon
+ * after the answer is sent, half a second apart (the scan read every file and dropped its text and
+ * analysis, the report built a row object per reference; both otherwise stay in V8's grown heap;
+ * the pages the first collection empties are released by the second, once they are swept). Does
+ * nothing without `--expose-gc`.
+ */
+function releaseMemorySoon(): void {
+  const gc = collectGarbage;
+  if (!gc) return;
+  setTimeout(() => {
+    gc();
+    setTimeout(() => gc(), 500);
+  }, 0);
+}
+
 /** Runs the workspace scan again (settings, policy files or catalog changed) when one has run. */
 function rescanWorkspace(): void {
   if (workspaceScanned) void scanWorkspace({ exclude: lastExclude, reason: 'command' }).catch((e: unknown) => log(`workspace scan failed: ${String(e)}`));
 }
 
-/** The analysed files of the workspace: open documents (editor text) and scanned unopened files. */
-function reportInputs(): ReportInput[] {
-  const inputs: ReportInput[] = [];
+/** The analysed files of the workspace as report parts: open documents (editor text) and scanned unopened files. */
+function reportInputs(): FileReport[] {
+  const inputs: FileReport[] = [];
   const open = new Set<string>();
   for (const doc of allDocuments()) {
     const notebook = notebooks.findNotebookDocumentForCell(doc.uri);
@@ -651,11 +691,11 @@ function reportInputs(): ReportInput[] {
     if (!analysis) continue;
     const folder = fsPath === undefined ? undefined : folderOf(fsPath);
     const file = fsPath === undefined ? doc.uri : (folder ? path.relative(folder, fsPath) : fsPath).split(path.sep).join('/');
-    inputs.push({ file, uri: doc.uri, analysis });
+    inputs.push(fileReportOf({ file, uri: doc.uri, analysis }));
   }
   for (const [uri, entry] of scannedFiles) {
-    if (!entry.analysis || open.has(uri) || documentOf(uri)) continue;
-    inputs.push({ file: entry.file.relative, uri, analysis: entry.analysis });
+    if (open.has(uri) || documentOf(uri)) continue;
+    inputs.push(unpackFileReport(entry.report));
   }
   return inputs;
 }
@@ -675,7 +715,7 @@ function catalogIsStale(): boolean {
 function workspaceReport(): WorkspaceReport | undefined {
   if (!catalog) return undefined;
   const asOf = resolveAsOf(settings.asOf);
-  return buildWorkspaceReport(reportInputs(), catalog, { asOf, warningWindowDays: settings.warningWindowDays, catalogStale: catalogIsStale(), scanned: workspaceScanned });
+  return mergeFileReports(reportInputs(), catalog, { asOf, warningWindowDays: settings.warningWindowDays, catalogStale: catalogIsStale(), scanned: workspaceScanned });
 }
 
 let summaryTimer: NodeJS.Timeout | undefined;
@@ -700,7 +740,7 @@ function sendSummary(): void {
   }
   for (const [uri, entry] of scannedFiles) {
     if (counted.has(uri) || documentOf(uri)) continue;
-    for (const f of entry.analysis?.findings ?? []) counts[f.severity]++;
+    for (const severity of Object.keys(counts) as Severity[]) counts[severity] += entry.counts[severity];
   }
   const summary: WorkspaceSummary = { ...counts, scanned: workspaceScanned, catalogGenerated: catalog?.generated, catalogStale: catalogIsStale() };
   const text = JSON.stringify(summary);
@@ -712,7 +752,10 @@ function sendSummary(): void {
 connection.onRequest(SCAN_WORKSPACE_REQUEST, (params: ScanWorkspaceParams, token) => scanWorkspace(params ?? { exclude: [], reason: 'command' }, token));
 connection.onRequest(REPORT_REQUEST, () => {
   try {
-    return workspaceReport() ?? null;
+    const report = workspaceReport() ?? null;
+    // a large report (the open report view asks again when the summary changes) leaves its row objects in the grown heap
+    if (report && report.rows.length >= 1000) releaseMemorySoon();
+    return report;
   } catch (e) {
     log(`report failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
     return null;

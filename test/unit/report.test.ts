@@ -192,6 +192,15 @@ describe('workspace report: exports', () => {
     assert.ok(reportToCsv(oneRow('plain', 'plain message')).split('\r\n')[1].startsWith('ended,requirements.txt,3,5,'), 'unquoted when nothing needs quoting');
   });
 
+  it('CSV cells that a spreadsheet would run as a formula start with an apostrophe', () => {
+    for (const text of ['=HYPERLINK("http://x","y")', '+1+2', '-2+3', '@SUM(A1)', '\t=1']) {
+      const records = parseCsv(reportToCsv(oneRow(text, `${text} message`)));
+      assert.equal(records[1][7], `'${text}`);
+      assert.equal(records[1][10], `'${text} message`);
+    }
+    assert.equal(parseCsv(reportToCsv(oneRow('torch==2.1', 'a-b')))[1][7], 'torch==2.1', 'other cells are unchanged');
+  });
+
   it('CSV of the real report has one record per row', () => {
     const records = parseCsv(reportToCsv(report));
     assert.equal(records.length, report.rows.length + 1);

@@ -57,13 +57,20 @@ export function policyKindOfPath(file: string): PolicyKind | undefined {
 /** Policy files larger than this are reported instead of parsed. */
 const MAX_POLICY_BYTES = 1024 * 1024;
 
+/** Most folders {@link PolicyFinder} remembers the policy file of (about 100 bytes each) before it starts over. */
+export const MAX_CACHED_FOLDERS = 10_000;
+
 /**
  * Finds and parses policy files, with caches. One finder serves a CLI run or a language server;
  * call {@link invalidate} when files appear, change or disappear (the editor's watched-file events).
  */
 export class PolicyFinder {
   private readonly parsed = new Map<string, { stamp: string; loaded: LoadedPolicy | undefined }>();
-  /** Folder → the policy file found in it (null: none), re-checked by modification time at each use. */
+  /**
+   * Folder → the policy file found in it (null: none), re-checked by modification time at each use.
+   * Emptied when it holds more than {@link MAX_CACHED_FOLDERS} folders (a long editor session opens
+   * files in ever new folders; a lookup after that costs a few `stat` calls again).
+   */
   private readonly inFolder = new Map<string, string | null>();
   private readonly overlays = new Map<string, string>();
 
@@ -133,7 +140,7 @@ export class PolicyFinder {
       if (again) return again;
     }
     const found = this.load(dlLifecycle, 'dl-lifecycle-toml') ?? this.load(path.join(folder, PYPROJECT_FILE_NAME), 'pyproject');
-    if (this.inFolder.size > 100_000) this.inFolder.clear();
+    if (this.inFolder.size >= MAX_CACHED_FOLDERS) this.inFolder.clear();
     this.inFolder.set(folder, found ? found.file : null);
     return found;
   }

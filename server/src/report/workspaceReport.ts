@@ -5,6 +5,7 @@
  * view and its Markdown/CSV export render it. Pure data, no LSP and no clock: `asOf` comes from the
  * analyses.
  */
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { Analysis } from '../analysis';
 import type { Catalog } from '../catalog/catalog';
 import type { CalendarDay } from '../dates';
@@ -127,12 +128,91 @@ function comparePosition(a: Range, b: Range): number {
   return a.start.line - b.start.line || a.start.character - b.start.character;
 }
 
+/** One reference of a {@link FileReport}: a {@link ReportRow} without the file (held once by the file report), its findings as indices into {@link FileReport.findings}. */
+export interface FileReportRow extends Omit<ReportRow, 'file' | 'uri' | 'findings'> {
+  /** Indices into {@link FileReport.findings}, in the analysis's order. */
+  findings: number[];
+}
+
 /**
- * Builds the report from analysed files. `asOf` and the warning window are the first file's (the
- * editor analyses every file at the same day); with no files they come from `fallback`.
+ * The part of the report one analysed file contributes, without the analysis: what
+ * {@link mergeFileReports} needs (and the file's findings, for its diagnostics and the finding
+ * counts). The language server keeps one per scanned file instead of the file's analysis.
  */
-export function buildWorkspaceReport(
-  inputs: readonly ReportInput[],
+export interface FileReport {
+  /** Path relative to its workspace folder, forward slashes. */
+  file: string;
+  uri: string;
+  /** The analysis's as-of day and warning window (days). */
+  asOf: CalendarDay;
+  warningWindowDays: number;
+  /** Every finding of the analysis, in its order (counted by severity in the report). */
+  findings: ReportFinding[];
+  /** The references, in the scan's order. */
+  rows: FileReportRow[];
+  /** Indices into {@link findings} of the findings not about a reference (unused suppressions). */
+  other: number[];
+  /** The support lines of {@link rows}, one per id, in the order of their first row. */
+  lines: SupportLine[];
+}
+
+/** The per-file step of {@link buildWorkspaceReport}: a file's analysis as its {@link FileReport}. */
+export function fileReportOf({ file, uri, analysis }: ReportInput): FileReport {
+  const findings: ReportFinding[] = [];
+  const other: number[] = [];
+  const byRef = new Map<object, number[]>();
+  for (const f of analysis.findings) {
+    const index = findings.length;
+    findings.push({ rule: f.rule, severity: f.severity, message: f.message, range: f.range, ...(f.endOfPatch ? { endOfPatch: f.endOfPatch } : {}) });
+    if (!f.reference) {
+      other.push(index);
+      continue;
+    }
+    const list = byRef.get(f.reference) ?? [];
+    list.push(index);
+    byRef.set(f.reference, list);
+  }
+  const rows: FileReportRow[] = [];
+  const lines = new Map<string, SupportLine>();
+  for (const ref of analysis.scan.references) {
+    const indices = byRef.get(ref) ?? [];
+    const status = statusOf(indices.map((i) => findings[i].rule));
+    let line: SupportLine | undefined;
+    try {
+      line = supportLineOf(ref, analysis.context);
+    } catch {
+      line = undefined; // a reference the catalog cannot place gets no bar
+    }
+    const endOfPatch = line?.endOfPatch ?? indices.map((i) => findings[i]).find((f) => f.endOfPatch)?.endOfPatch;
+    rows.push({ range: ref.range, kind: ref.kind, subject: ref.subject, version: ref.version, text: ref.text, status, ...(endOfPatch ? { endOfPatch } : {}), ...(line ? { line: line.id } : {}), findings: indices });
+    if (line && !lines.has(line.id)) lines.set(line.id, line);
+  }
+  return { file, uri, asOf: analysis.context.asOf, warningWindowDays: analysis.context.warningWindowDays, findings, rows, other, lines: [...lines.values()] };
+}
+
+/**
+ * A file report packed to keep: its JSON, deflated (zlib raw deflate), as a one-byte string (each
+ * character one byte of the deflated data). A single flat string holds nothing of the analysis (V8
+ * cuts substrings such as reference texts, and messages built from them, as views into the file's
+ * whole text, which stored objects would otherwise keep alive), and deflating takes the repeated
+ * messages and keys of a file to a small part of their size. {@link unpackFileReport} reads it back.
+ */
+export function packFileReport(report: FileReport): string {
+  return deflateRawSync(JSON.stringify(report)).toString('latin1');
+}
+
+/** A file report from {@link packFileReport}: new objects, equal to the packed ones on the wire (`undefined` properties are dropped). */
+export function unpackFileReport(packed: string): FileReport {
+  return JSON.parse(inflateRawSync(Buffer.from(packed, 'latin1')).toString('utf8')) as FileReport;
+}
+
+/**
+ * The merge step of {@link buildWorkspaceReport}: the report of files given as {@link FileReport}s
+ * (in input order). `asOf` and the warning window are the first file's (the editor analyses every
+ * file at the same day); with no files they come from `fallback`.
+ */
+export function mergeFileReports(
+  files: readonly FileReport[],
   catalog: Catalog,
   fallback: { asOf: CalendarDay; warningWindowDays: number; catalogStale: boolean; scanned: boolean },
 ): WorkspaceReport {
@@ -141,57 +221,52 @@ export function buildWorkspaceReport(
   const counts: Record<Severity, number> = { error: 0, warning: 0, information: 0, hint: 0 };
   const bars = new Map<string, TimelineBar>();
   const inputIndex = new Map<ReportRow, number>();
-  for (const [index, { file, uri, analysis }] of inputs.entries()) {
-    const byRef = new Map<object, ReportFinding[]>();
-    for (const f of analysis.findings) {
-      counts[f.severity]++;
-      const item: ReportFinding = { rule: f.rule, severity: f.severity, message: f.message, range: f.range, ...(f.endOfPatch ? { endOfPatch: f.endOfPatch } : {}) };
-      if (!f.reference) {
-        fileFindings.push({ file, uri, ...item });
-        continue;
-      }
-      const list = byRef.get(f.reference) ?? [];
-      list.push(item);
-      byRef.set(f.reference, list);
-    }
-    for (const ref of analysis.scan.references) {
-      const findings = byRef.get(ref) ?? [];
-      const status = statusOf(findings.map((f) => f.rule));
-      let line: SupportLine | undefined;
-      try {
-        line = supportLineOf(ref, analysis.context);
-      } catch {
-        line = undefined; // a reference the catalog cannot place gets no bar
-      }
-      const endOfPatch = line?.endOfPatch ?? findings.find((f) => f.endOfPatch)?.endOfPatch;
-      const row: ReportRow = { file, uri, range: ref.range, kind: ref.kind, subject: ref.subject, version: ref.version, text: ref.text, status, ...(endOfPatch ? { endOfPatch } : {}), ...(line ? { line: line.id } : {}), findings };
+  for (const [index, fr] of files.entries()) {
+    const { file, uri } = fr;
+    for (const f of fr.findings) counts[f.severity]++;
+    for (const i of fr.other) fileFindings.push({ file, uri, ...fr.findings[i] });
+    for (const r of fr.rows) {
+      const row: ReportRow = { file, uri, range: r.range, kind: r.kind, subject: r.subject, version: r.version, text: r.text, status: r.status, ...(r.endOfPatch ? { endOfPatch: r.endOfPatch } : {}), ...(r.line !== undefined ? { line: r.line } : {}), findings: r.findings.map((i) => fr.findings[i]) };
       rows.push(row);
       inputIndex.set(row, index);
-      if (line) {
-        const bar = bars.get(line.id);
-        if (!bar) bars.set(line.id, { ...line, references: 1, status });
+      if (r.line !== undefined) {
+        const bar = bars.get(r.line);
+        if (!bar) bars.set(r.line, { ...fr.lines.find((l) => l.id === r.line)!, references: 1, status: r.status });
         else {
           bar.references++;
-          if (RANK[status] < RANK[bar.status]) bar.status = status;
+          if (RANK[r.status] < RANK[bar.status]) bar.status = r.status;
         }
       }
     }
   }
   // several inputs can share a file (the cells of an open notebook): they stay apart, in input order
   rows.sort((a, b) => RANK[a.status] - RANK[b.status] || (a.file < b.file ? -1 : a.file > b.file ? 1 : inputIndex.get(a)! - inputIndex.get(b)! || comparePosition(a.range, b.range)));
-  const first = inputs[0]?.analysis.context;
+  const first = files[0];
   return {
     asOf: first?.asOf ?? fallback.asOf,
     warningWindowDays: first?.warningWindowDays ?? fallback.warningWindowDays,
     catalogGenerated: catalog.generated,
     catalogStale: fallback.catalogStale,
-    files: new Set(inputs.map((i) => i.file)).size,
+    files: new Set(files.map((i) => i.file)).size,
     rows,
     fileFindings,
     timeline: [...bars.values()].sort((a, b) => (a.endOfPatch ?? '9999') .localeCompare(b.endOfPatch ?? '9999') || a.label.localeCompare(b.label)),
     counts,
     scanned: fallback.scanned,
   };
+}
+
+/**
+ * Builds the report from analysed files: {@link fileReportOf} of each, then
+ * {@link mergeFileReports}. `asOf` and the warning window are the first file's (the editor
+ * analyses every file at the same day); with no files they come from `fallback`.
+ */
+export function buildWorkspaceReport(
+  inputs: readonly ReportInput[],
+  catalog: Catalog,
+  fallback: { asOf: CalendarDay; warningWindowDays: number; catalogStale: boolean; scanned: boolean },
+): WorkspaceReport {
+  return mergeFileReports(inputs.map(fileReportOf), catalog, fallback);
 }
 
 /** Escapes a Markdown table cell: backslashes, pipes and `<` (no HTML) escaped, line breaks as spaces. */
@@ -228,9 +303,15 @@ export function reportToMarkdown(report: WorkspaceReport): string {
   return out.join('\n');
 }
 
-/** Quotes a CSV field (RFC 4180): fields with a comma, quote or line break are quoted, quotes doubled. */
+/**
+ * Quotes a CSV field (RFC 4180): fields with a comma, quote or line break are quoted, quotes
+ * doubled. A field that starts with `=`, `+`, `-`, `@`, a tab or a CR, which a spreadsheet would
+ * run as a formula, gets a leading `'` (the OWASP guard against CSV injection): reference texts and
+ * file names come from the workspace.
+ */
 function csvField(s: string): string {
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  const inert = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
+  return /[",\r\n]/.test(inert) ? `"${inert.replace(/"/g, '""')}"` : inert;
 }
 
 /** The report as CSV (RFC 4180, CRLF line ends): one record per reference; 1-based line and column. */
