@@ -16,7 +16,7 @@
  */
 import type { Catalog } from '../../catalog/catalog';
 import type { DlcImageIndex, DlcTagParts } from '../../catalog/images';
-import type { ContainerImage, ImagePartName, ImageReference, Located, Position } from '../../model';
+import type { ContainerImage, ImagePartName, ImageReference, Located, Position, Range } from '../../model';
 import type { ImageMapping, ImagePlaceholder } from '../../policy/images';
 import { matchImage, MAX_IMAGE_LENGTH, splitPattern } from '../../policy/images';
 import { classifyBaseImage } from './baseImage';
@@ -403,13 +403,61 @@ function classifyMapped(text: string, p: ParsedImage | undefined, start: number,
   return imageReference(text, structure, at, clean(image), m.framework, m.frameworkVersion ?? '');
 }
 
+/** Positions of a DLC template: offsets into the reference itself. */
+const RELATIVE: OffsetToPosition = (character) => ({ line: 0, character });
+/** Most distinct references remembered per catalog image index before the memo starts afresh. */
+const DLC_MEMO_LIMIT = 4096;
+const dlcMemo = new WeakMap<DlcImageIndex, Map<string, ImageReference | null>>();
+
+/**
+ * The DLC image `text[start, end)` is, or undefined: {@link classifyDlc} of the reference alone with
+ * ranges relative to it, remembered per reference text (parsing and classifying depend only on
+ * those characters and the catalog), then placed in the file with `at`. A file repeats the same
+ * URIs; each distinct one is parsed and its tag read once.
+ */
+function cachedDlc(text: string, start: number, end: number, at: OffsetToPosition, images: DlcImageIndex): ImageReference | undefined {
+  let memo = dlcMemo.get(images);
+  if (!memo) dlcMemo.set(images, (memo = new Map()));
+  const uri = text.slice(start, end);
+  let shape = memo.get(uri);
+  if (shape === undefined) {
+    const p = parseImageAt(uri, 0, uri.length);
+    shape = (p && classifyDlc(uri, p, RELATIVE, images)) || null;
+    if (memo.size >= DLC_MEMO_LIMIT) memo.clear();
+    memo.set(uri, shape);
+  }
+  return shape ? placed(shape, start, at) : undefined;
+}
+
+/** A fresh copy of the relative reference `shape` with every range moved to the file (`at(start + offset)`); key order kept. */
+function placed(shape: ImageReference, start: number, at: OffsetToPosition): ImageReference {
+  // every field of a located value is kept (its text, a placeholder flag, …); only its range is moved
+  const move = <T extends { range: Range }>(l: T): T => ({ ...l, range: { start: at(start + l.range.start.character), end: at(start + l.range.end.character) } });
+  const from = shape.image as unknown as Record<string, unknown>;
+  const image: Record<string, unknown> = {};
+  for (const k in from) {
+    const v = from[k];
+    if (k === 'parts') {
+      const fromParts = v as Record<string, Located>;
+      const parts: Record<string, Located> = {};
+      for (const name in fromParts) parts[name] = move(fromParts[name]);
+      image[k] = parts;
+    } else if (v !== null && typeof v === 'object') image[k] = move(v as { range: Range });
+    else image[k] = v;
+  }
+  const r = move(shape);
+  return { kind: shape.kind, subject: shape.subject, version: shape.version, text: r.text, range: r.range, image: image as unknown as ContainerImage };
+}
+
 /** Whole-reference classification of `text[start, end)`; see {@link recognizeImage}. */
 function classifyAt(text: string, start: number, end: number, at: OffsetToPosition, catalog: Catalog, options: RecognizeOptions | undefined, base: boolean): ImageReference | undefined {
-  const p = parseImageAt(text, start, end);
   const images = catalog.images;
-  const dlc = p && images ? classifyDlc(text, p, at, images) : undefined;
+  const dlc = images ? cachedDlc(text, start, end, at, images) : undefined;
   if (dlc) return dlc;
-  const mapped = classifyMapped(text, p, start, end, at, options?.mappings ?? []);
+  const mappings = options?.mappings ?? [];
+  if (!base && mappings.length === 0) return undefined;
+  const p = parseImageAt(text, start, end);
+  const mapped = classifyMapped(text, p, start, end, at, mappings);
   if (mapped) return mapped;
   if (!base || !p) return undefined;
   const b = classifyBaseImage(text, p, catalog);
