@@ -130,8 +130,11 @@ function yamlSettings(item: ConfigurationItem): unknown {
   return {};
 }
 
+/** Our server's bundle: `dist/server.js`, or `LSP_BENCH_SERVER` (a path, to time another build of it in the same conditions). */
+const OUR_SERVER = path.resolve(ROOT, process.env.LSP_BENCH_SERVER ?? 'dist/server.js');
+
 async function startOurs(rootUri: string): Promise<LspServer> {
-  return startServer({ name: 'dl-lifecycle', args: [path.join(ROOT, 'dist/server.js'), '--stdio'], rootUri, initializationOptions: { settings: {} } });
+  return startServer({ name: 'dl-lifecycle', args: [OUR_SERVER, '--stdio'], rootUri, initializationOptions: { settings: {} } });
 }
 
 async function startPeer(which: 'docker' | 'yaml', rootUri: string): Promise<LspServer> {

@@ -22,6 +22,10 @@
  * Scalars may be plain, single- or double-quoted (escapes and line folding are mapped back to their
  * source offsets) or aliases of anchored scalars (reported once, where the anchor is written). All
  * ranges are LSP ranges (0-based lines, UTF-16 characters) inside the text. Never throws.
+ *
+ * Editing: the scanner keeps its last text and result; when the next text differs from it only
+ * inside one dependency entry written as a plain `- name=version` line, and that entry stays such a
+ * spec, only that entry is read again (the result equals a full scan; see `rescanEdit`).
  */
 import type { Alias, Document, Node as YamlNode, Pair, Scalar } from 'yaml';
 import { isAlias, isMap, isPair, isScalar, isSeq, Lexer, parseDocument } from 'yaml';
@@ -58,8 +62,17 @@ export function scanCondaEnvironment(text: string, catalog: Catalog): ScanResult
     out.notes.push({ range: { start: pos(0), end: pos(0) }, message: `conda environment file not read: larger than ${MAX_TEXT} characters` });
     return out;
   }
+  const previous = lastScan;
+  lastScan = undefined;
+  const quick = previous && previous.catalog === catalog ? rescanEdit(previous, text, pos) : undefined;
+  if (quick) {
+    lastScan = { text, catalog, out: quick.out, slots: quick.slots };
+    return quick.out;
+  }
   try {
-    scanInto(text, catalog, pos, out);
+    const slots: Slot[] = [];
+    scanInto(text, catalog, pos, out, slots);
+    lastScan = { text, catalog, out, slots };
   } catch (e) {
     out.notes.push({ range: { start: pos(0), end: pos(0) }, message: `conda environment file not read: ${e instanceof Error ? e.message : String(e)}` });
   }
@@ -69,7 +82,7 @@ export function scanCondaEnvironment(text: string, catalog: Catalog): ScanResult
 /** How many YAML syntax errors of one file become notes. */
 const MAX_YAML_ERROR_NOTES = 10;
 
-function scanInto(text: string, catalog: Catalog, pos: DocPosition, out: ScanResult): void {
+function scanInto(text: string, catalog: Catalog, pos: DocPosition, out: ScanResult, slots: Slot[]): void {
   out.comments.push(...yamlComments(text, pos));
   if (yamlNestingBound(text) > MAX_YAML_NESTING) {
     out.notes.push({ range: { start: pos(0), end: pos(0) }, message: tooDeepMessage('conda environment file') });
@@ -84,7 +97,9 @@ function scanInto(text: string, catalog: Catalog, pos: DocPosition, out: ScanRes
   const root = doc.contents;
   if (!isMap(root)) return;
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
-  const ctx: Ctx = { text, catalog, pos, out, doc, seen: new Set() };
+  // a dependency can be re-read alone after an edit only when the file parsed without errors
+  const commentLines = new Set(out.comments.map((c) => c.range.start.line));
+  const ctx: Ctx = { text, catalog, pos, out, doc, seen: new Set(), slots: doc.errors.length ? undefined : slots, commentLines };
   let channels: Pair | undefined;
   let dependencies: Pair | undefined;
   for (const item of root.items) {
@@ -125,6 +140,106 @@ interface Ctx {
   doc: Document;
   /** Nodes already read (an anchored scalar reached again through an alias is reported once). */
   seen: Set<YamlNode>;
+  /** Where the dependencies that can be re-read alone are recorded (undefined: none can). */
+  slots?: Slot[];
+  /** Lines that hold a comment. */
+  commentLines: Set<number>;
+}
+
+/**
+ * A `dependencies:` entry of a block list written as one plain scalar on one line, with no anchor,
+ * tag or comment (`  - pytorch=2.1.0`), and what reading it added to the scan: the index ranges
+ * `[from, to)` of its references, statements and notes.
+ */
+interface Slot {
+  /** Offsets `[start, end)` of the scalar. */
+  start: number;
+  end: number;
+  references: [number, number];
+  statements: [number, number];
+  notes: [number, number];
+}
+
+/** The last text scanned, its result and its {@link Slot}s, for the next version of the same document. */
+let lastScan: { text: string; catalog: Catalog; out: ScanResult; slots: Slot[] } | undefined;
+
+/**
+ * A scalar text that YAML reads as the same plain string scalar wherever a plain scalar stands in a
+ * block list, whatever its neighbours: it starts with a letter, digit or `_`, holds no blank, `#`,
+ * quote or bracket, does not end with `:`, and holds one of `=<>` (so the core schema never reads
+ * it as a number, boolean or null).
+ */
+function isSimpleSpec(s: string): boolean {
+  return /^[A-Za-z0-9_][A-Za-z0-9_.=<>!*~+:,-]*$/.test(s) && /[=<>]/.test(s) && !s.endsWith(':');
+}
+
+/**
+ * The scan of `text` when it is the previous text with an edit inside one {@link Slot}'s scalar that
+ * leaves it a simple spec ({@link isSimpleSpec}): then the YAML structure, every other node, the
+ * comments and every position outside that line are unchanged (the edit adds no line break), so the
+ * result is the previous one with that entry read again. Undefined otherwise (the caller parses).
+ */
+function rescanEdit(previous: NonNullable<typeof lastScan>, text: string, pos: DocPosition): { out: ScanResult; slots: Slot[] } | undefined {
+  const old = previous.text;
+  if (old === text) return undefined; // an unchanged text is read again in full
+  const max = Math.min(old.length, text.length);
+  let p = 0;
+  while (p < max && old.charCodeAt(p) === text.charCodeAt(p)) p++;
+  let s = 0;
+  while (s < max - p && old.charCodeAt(old.length - 1 - s) === text.charCodeAt(text.length - 1 - s)) s++;
+  const editEnd = old.length - s;
+  const slots = previous.slots;
+  let lo = 0;
+  let hi = slots.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (slots[mid].start <= p) lo = mid;
+    else hi = mid - 1;
+  }
+  const k = lo;
+  const slot = slots[k];
+  if (!slot || slot.start > p || editEnd > slot.end) return undefined;
+  const delta = text.length - old.length;
+  const end = slot.end + delta;
+  const scalar = text.slice(slot.start, end);
+  if (!isSimpleSpec(scalar)) return undefined;
+  const fresh = emptyScan();
+  const offsets: number[] = [];
+  for (let i = slot.start; i < end; i++) offsets.push(i);
+  fresh.statements.push(span(pos, slot.start, end));
+  try {
+    readCondaSpec({ text: scalar, offsets }, previous.catalog, pos, fresh);
+  } catch {
+    return undefined;
+  }
+  const out = previous.out;
+  const splice = <T>(all: readonly T[], [from, to]: [number, number], added: readonly T[]): T[] => [...all.slice(0, from), ...added, ...all.slice(to)];
+  const moved = (r: [number, number], by: number): [number, number] => [r[0] + by, r[1] + by];
+  const dr = fresh.references.length - (slot.references[1] - slot.references[0]);
+  const ds = fresh.statements.length - (slot.statements[1] - slot.statements[0]);
+  const dn = fresh.notes.length - (slot.notes[1] - slot.notes[0]);
+  const edited: Slot = {
+    start: slot.start,
+    end,
+    references: [slot.references[0], slot.references[0] + fresh.references.length],
+    statements: [slot.statements[0], slot.statements[0] + fresh.statements.length],
+    notes: [slot.notes[0], slot.notes[0] + fresh.notes.length],
+  };
+  return {
+    out: {
+      references: splice(out.references, slot.references, fresh.references),
+      includes: [...out.includes],
+      comments: [...out.comments],
+      statements: splice(out.statements, slot.statements, fresh.statements),
+      indexUrls: [...out.indexUrls],
+      notes: splice(out.notes, slot.notes, fresh.notes),
+    },
+    slots: [
+      ...slots.slice(0, k),
+      edited,
+      ...slots.slice(k + 1).map((o) => ({ start: o.start + delta, end: o.end + delta, references: moved(o.references, dr), statements: moved(o.statements, ds), notes: moved(o.notes, dn) })),
+    ],
+  };
 }
 
 /** The line span of offsets `[s, e)`. */
@@ -186,6 +301,7 @@ function blockEntryPrefix(text: string, start: number, direct: boolean): string 
 }
 
 function readDependencies(node: YamlNode | null, ctx: Ctx): void {
+  const block = isSeq(node) && node.flow !== true;
   for (const raw of itemsOf(node)) {
     const item = resolved(raw, ctx);
     if (!item && isAlias(raw) && raw.range) {
@@ -194,8 +310,14 @@ function readDependencies(node: YamlNode | null, ctx: Ctx): void {
     if (!item || ctx.seen.has(item)) continue;
     ctx.seen.add(item);
     try {
-      if (isScalar(item)) readSpec(item, ctx);
-      else if (isMap(item)) {
+      if (isScalar(item)) {
+        const before = [ctx.out.references.length, ctx.out.statements.length, ctx.out.notes.length];
+        readSpec(item, ctx);
+        const r = item.range;
+        if (ctx.slots && block && raw === item && r && item.type === 'PLAIN' && !item.anchor && !item.tag && isSimpleSpec(ctx.text.slice(r[0], r[1])) && !ctx.commentLines.has(ctx.pos(r[0]).line)) {
+          ctx.slots.push({ start: r[0], end: r[1], references: [before[0], ctx.out.references.length], statements: [before[1], ctx.out.statements.length], notes: [before[2], ctx.out.notes.length] });
+        }
+      } else if (isMap(item)) {
         for (const pair of item.items) {
           if (isPair(pair) && isScalar(pair.key) && pair.key.value === 'pip') readPip(resolved(pair.value, ctx) ?? null, ctx);
         }

@@ -17,6 +17,9 @@
  *   installs, read by `shellInstalls.ts`.
  * It also returns comments, the line span of every instruction (for suppression comments) and
  * notes. It never throws and every range lies inside the text.
+ *
+ * Editing: the split into instructions is kept for the last text; the next version of a document
+ * re-parses only the instructions an edit touches (the result equals a full parse; see `resplit`).
  */
 import { DockerfileParser } from 'dockerfile-ast';
 import type { Instruction } from 'dockerfile-ast';
@@ -106,12 +109,9 @@ export function scanDockerfile(text: string, catalog: Catalog, options: Dockerfi
   try {
     const index = new TextIndex(text);
     const pos: DocPosition = (o) => index.positionAt(Math.min(Math.max(o, 0), text.length));
-    // dockerfile-ast reads parser directives in time quadratic in the first line when the text has no
-    // line break (`####…#`: 50 KB took 47 s); a line break at the end changes no instruction or offset
-    const doc = DockerfileParser.parse(/[\r\n]/.test(text) ? text : `${text}\n`);
-    const escape = doc.getEscapeCharacter() || '\\';
-    for (const c of doc.getComments()) {
-      const start = index.offsetAt(c.getRange().start);
+    const parsed = splitInstructions(text, index);
+    const escape = parsed.escape;
+    for (const start of parsed.comments) {
       if (text[start] !== '#') continue;
       let end = start;
       while (end < text.length && text[end] !== '\n' && text[end] !== '\r') end++;
@@ -121,15 +121,15 @@ export function scanDockerfile(text: string, catalog: Catalog, options: Dockerfi
     const stages = new Set<string>();
     const frameworkHint = { framework: frameworkNamedByArgs(text, catalog) };
     let seenFrom = false;
-    for (const instruction of doc.getInstructions()) {
+    for (const instruction of parsed.instructions) {
+      const r = { start: pos(instruction.start), end: pos(instruction.end) };
       try {
-        const r = instruction.getRange();
         const endLine = r.end.line > r.start.line && r.end.character === 0 ? r.end.line - 1 : r.end.line;
         result.statements.push({ startLine: r.start.line, endLine });
-        const keyword = instruction.getKeyword().toUpperCase();
+        const keyword = instruction.keyword;
         if (keyword !== 'FROM' && keyword !== 'ARG' && keyword !== 'RUN') continue;
-        const args = argumentsText(text, index, instruction, escape);
-        if (!args) continue;
+        if (instruction.argsStart === undefined) continue;
+        const args = argumentsText(text, instruction.argsStart, instruction.end, escape);
         if (keyword === 'ARG') {
           if (!seenFrom) readArgs(args, escape, env, pos);
           scanFrameworkVersionArgs(args, escape, catalog, pos, frameworkHint, result);
@@ -143,7 +143,7 @@ export function scanDockerfile(text: string, catalog: Catalog, options: Dockerfi
           for (const ref of result.references.slice(before)) ref.text = text.slice(index.offsetAt(ref.range.start), index.offsetAt(ref.range.end));
         }
       } catch (e) {
-        result.notes.push({ range: instruction.getRange(), message: `instruction skipped: ${e instanceof Error ? e.message : String(e)}` });
+        result.notes.push({ range: r, message: `instruction skipped: ${e instanceof Error ? e.message : String(e)}` });
       }
     }
   } catch (e) {
@@ -152,16 +152,124 @@ export function scanDockerfile(text: string, catalog: Catalog, options: Dockerfi
   return result;
 }
 
+/** One instruction as `dockerfile-ast` splits the text, in offsets of the text. */
+interface Split {
+  /** The keyword in upper case (`RUN`). */
+  keyword: string;
+  /** Offset of the keyword. */
+  start: number;
+  /** For `FROM`, `ARG` and `RUN`: offset of the first argument after any flags (undefined: none, or another keyword). */
+  argsStart?: number;
+  /** Offset of the instruction's end (the line break that ends it, or the end of the text). */
+  end: number;
+}
+
+/** A text split into instructions and comments by `dockerfile-ast`. */
+interface SplitText {
+  /** The escape character (`\\` unless a `# escape=` directive says otherwise). */
+  escape: string;
+  instructions: Split[];
+  /** Offsets where the library's comments start (parser directives are not comments). */
+  comments: number[];
+}
+
+/** The last text split and its result, so that the next version of the same document re-parses only what an edit touched. */
+let lastSplit: { text: string; split: SplitText } | undefined;
+
+/**
+ * Splits a Dockerfile into instructions and comments with `dockerfile-ast`. When the text is an
+ * edit of the previous text split, only the instructions from the last one starting before the
+ * edit up to the first one starting after it are parsed again (see {@link resplit}); the rest is
+ * taken over, shifted by the edit's change in length. The result equals a full parse.
+ */
+function splitInstructions(text: string, index: TextIndex): SplitText {
+  const previous = lastSplit;
+  const split = (previous && resplit(previous.text, previous.split, text)) ?? parseSplit(text, index);
+  lastSplit = { text, split };
+  return split;
+}
+
+/** A full parse (as the scanner always did). */
+function parseSplit(text: string, index: TextIndex): SplitText {
+  // dockerfile-ast reads parser directives in time quadratic in the first line when the text has no
+  // line break (`####…#`: 50 KB took 47 s); a line break at the end changes no instruction or offset
+  const doc = DockerfileParser.parse(/[\r\n]/.test(text) ? text : `${text}\n`);
+  return {
+    escape: doc.getEscapeCharacter() || '\\',
+    instructions: doc.getInstructions().map((i) => splitOf(i, index, 0)),
+    comments: doc.getComments().map((c) => index.offsetAt(c.getRange().start)),
+  };
+}
+
+/** An instruction in offsets (`shift` added); the arguments are located for the keywords the scanner reads only. */
+function splitOf(instruction: Instruction, index: TextIndex, shift: number): Split {
+  const keyword = instruction.getKeyword().toUpperCase();
+  const range = instruction.getRange();
+  const args = keyword === 'FROM' || keyword === 'ARG' || keyword === 'RUN' ? instruction.getArgumentsRange() : null;
+  return { keyword, start: index.offsetAt(range.start) + shift, argsStart: args ? index.offsetAt(args.start) + shift : undefined, end: index.offsetAt(range.end) + shift };
+}
+
+/**
+ * Re-splits `text`, an edit of `old` (split as `split`), parsing only the part the edit can change;
+ * undefined when that cannot be shown to equal a full parse (then the caller parses in full).
+ *
+ * `dockerfile-ast` reads left to right and starts each instruction afresh at its keyword, with only
+ * the escape character carried over from the parser directives. With `p` the length of the common
+ * prefix and `s` of the common suffix: every instruction before the last one starting before `p`
+ * (instruction `a`) ends before it, so it is unchanged; the text from the first old instruction
+ * starting inside the common suffix (instruction `b`) to the end is unchanged, and the library is
+ * at the start of an instruction there when the re-parsed part `[start of a, start of b)` has every
+ * instruction and comment ending strictly inside it (none runs to its end: no continued line or
+ * here-document reaching past it). The re-parsed part starts with a keyword, so the library reads
+ * no parser directives in it; texts with a non-default escape character are always parsed in full.
+ */
+function resplit(old: string, split: SplitText, text: string): SplitText | undefined {
+  // an unchanged text is parsed again in full (a re-analysis after a settings change; benchmarks of one text)
+  if (split.escape !== '\\' || split.instructions.length === 0 || old === text) return undefined;
+  const max = Math.min(old.length, text.length);
+  let p = 0;
+  while (p < max && old.charCodeAt(p) === text.charCodeAt(p)) p++;
+  let s = 0;
+  while (s < max - p && old.charCodeAt(old.length - 1 - s) === text.charCodeAt(text.length - 1 - s)) s++;
+  const ins = split.instructions;
+  let a = -1;
+  while (a + 1 < ins.length && ins[a + 1].start < p) a++;
+  if (a < 0) return undefined;
+  let b = a + 1;
+  while (b < ins.length && ins[b].start < old.length - s) b++;
+  const delta = text.length - old.length;
+  const from = ins[a].start;
+  const to = b < ins.length ? ins[b].start + delta : text.length;
+  const part = text.slice(from, to);
+  const doc = DockerfileParser.parse(part);
+  if (doc.getEscapeCharacter() && doc.getEscapeCharacter() !== '\\') return undefined;
+  const local = new TextIndex(part);
+  const middle = doc.getInstructions().map((i) => splitOf(i, local, from));
+  const middleComments = doc.getComments().map((c) => ({ start: local.offsetAt(c.getRange().start) + from, end: local.offsetAt(c.getRange().end) + from }));
+  if (middle.length === 0 || middle[0].start !== from) return undefined;
+  if (to < text.length && (middle.some((i) => i.end >= to) || middleComments.some((c) => c.end >= to))) return undefined;
+  const oldTo = b < ins.length ? ins[b].start : old.length;
+  return {
+    escape: '\\',
+    instructions: [
+      ...ins.slice(0, a),
+      ...middle,
+      ...ins.slice(b).map((i) => ({ keyword: i.keyword, start: i.start + delta, argsStart: i.argsStart === undefined ? undefined : i.argsStart + delta, end: i.end + delta })),
+    ],
+    comments: [
+      ...split.comments.filter((c) => c < from),
+      ...middleComments.map((c) => c.start),
+      ...split.comments.filter((c) => c >= oldTo).map((c) => c + delta),
+    ],
+  };
+}
+
 /**
  * The arguments of an instruction as the builder sees them: escaped line breaks removed together
  * with the blank and comment lines that follow them, other characters kept as written (escapes
  * are interpreted by the readers of each instruction).
  */
-function argumentsText(text: string, index: TextIndex, instruction: Instruction, escape: string): MappedText | undefined {
-  const argsRange = instruction.getArgumentsRange();
-  if (!argsRange) return undefined;
-  const from = index.offsetAt(argsRange.start);
-  const to = index.offsetAt(instruction.getRange().end);
+function argumentsText(text: string, from: number, to: number, escape: string): MappedText {
   const chars: string[] = [];
   const offsets: number[] = [];
   let i = from;
