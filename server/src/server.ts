@@ -228,8 +228,21 @@ function analyze(doc: TextDocument): Analysis | undefined {
     }
   }
   cache.set(doc.uri, { version: doc.version, analysis });
+  if (++analysesSinceCollection >= ANALYSES_PER_COLLECTION) {
+    analysesSinceCollection = 0;
+    releaseMemorySoon();
+  }
   return analysis;
 }
+
+/**
+ * Analyses of open documents between two full garbage collections: every edit leaves garbage (texts,
+ * trees, analyses) that V8 otherwise lets pile up in a grown heap over a long session; a collection
+ * of this server's heap takes a few milliseconds, so one per this many analyses costs nothing
+ * noticeable per edit (soak: docs/performance.md).
+ */
+const ANALYSES_PER_COLLECTION = 500;
+let analysesSinceCollection = 0;
 
 /** The findings of an unopened scanned file, as the workspace scan kept them (none when it kept nothing). */
 function scannedFindings(uri: string): FileReport['findings'] {
