@@ -6,6 +6,8 @@ import { computeCodeActions, FIX_ALL_KIND } from '../../server/src/features/code
 import { toDiagnostic } from '../../server/src/features/diagnostics';
 import { computeHover } from '../../server/src/features/hover';
 import { fileKindById } from '../../server/src/scanners/fileKinds';
+import { initParsers } from '../../server/src/scanners/treeSitter';
+import { loadBundledCatalog } from '../../server/src/catalog/load';
 import { applyEdits } from '../../server/src/text';
 import { options, syntheticCatalog } from '../fixtures/catalog';
 
@@ -43,6 +45,23 @@ describe('LSP features', () => {
     assert.equal(first.match(/Supported targets/g)!.length, 1);
     assert.ok(!analysis.findings[0].facts.some((f) => f.label === 'Supported targets'), 'a hover added to the finding\'s facts');
     assert.equal(computeHover(analysis, { line: 2, character: 2 }), null, 'not on numpy');
+  });
+
+  it('hover on a SageMaker SDK call answers on the call, its version arguments and the constant they come from', async () => {
+    await initParsers(['python']);
+    const py = 'from sagemaker.pytorch import PyTorch\nFRAMEWORK_VERSION = "1.13.1"\nest = PyTorch(entry_point="t.py", framework_version=FRAMEWORK_VERSION, py_version="py39")\n';
+    const a = analyzeText(py, 'train.py', fileKindById('python')!, loadBundledCatalog(), { asOf: '2026-11-21' });
+    const at = (line: number, character: number) => computeHover(a, { line, character });
+    const call = at(2, 8);
+    assert.ok(call, 'on the call');
+    assert.match((call.contents as { value: string }).value, /PyTorch 1\.13/);
+    for (const [line, character] of [[1, 3], [1, 23], [2, 85]] as const) {
+      const h = at(line, character);
+      assert.ok(h, `hover at ${line}:${character}`);
+      assert.equal((h.contents as { value: string }).value, (call.contents as { value: string }).value);
+      assert.ok(h.range && h.range.start.line === line && h.range.start.character <= character && character <= h.range.end.character, JSON.stringify(h.range));
+    }
+    assert.equal(at(2, 20), null, 'not on entry_point');
   });
 
   it('quick fixes: bumps and an ignore comment, for the range asked', () => {

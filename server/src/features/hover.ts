@@ -2,13 +2,34 @@
 import type { Hover, Position } from 'vscode-languageserver';
 import { MarkupKind } from 'vscode-languageserver';
 import type { Analysis } from '../analysis';
+import type { Range, Reference } from '../model';
 import { describeReference } from '../rules/describe';
 import { rangeContains } from '../text';
 
-/** The hover for `position`, or null when no reference is there. */
+/**
+ * The ranges where a reference answers a hover: its own range and, for a SageMaker SDK call, the
+ * version arguments it was judged by and the constants they were read from
+ * (`FRAMEWORK_VERSION = "2.1.0"` defined elsewhere in the file).
+ */
+function hoverRanges(ref: Reference): Range[] {
+  if (ref.kind !== 'sdk-framework') return [ref.range];
+  const s = ref.sdk;
+  const args = [s.frameworkVersion, s.baseFrameworkVersion, s.transformersVersion, s.pyVersion].flatMap((l) => (l ? [l.range] : []));
+  return [ref.range, ...args, ...(s.resolvedFrom ?? []).map((r) => r.range)];
+}
+
+/** The hover for `position` (0-based LSP position), or null when no reference is there. */
 export function computeHover(analysis: Analysis, position: Position): Hover | null {
-  const ref = analysis.scan.references.find((r) => rangeContains(r.range, position));
-  if (!ref) return null;
+  let ref: Reference | undefined;
+  let range: Range | undefined;
+  for (const r of analysis.scan.references) {
+    range = hoverRanges(r).find((x) => rangeContains(x, position));
+    if (range) {
+      ref = r;
+      break;
+    }
+  }
+  if (!ref || !range) return null;
   const d = describeReference(ref, analysis.context);
   if (!d) return null;
   const lines: string[] = [];
@@ -24,7 +45,7 @@ export function computeHover(analysis: Analysis, position: Position): Hover | nu
   for (const f of findings) lines.push(`- \`${f.rule}\`: ${f.message}`);
   if (findings.length) lines.push('');
   lines.push(`*Evaluated as of ${analysis.context.asOf} · catalog dated ${analysis.context.catalog.generated}*`);
-  return { contents: { kind: MarkupKind.Markdown, value: lines.join('\n') }, range: ref.range };
+  return { contents: { kind: MarkupKind.Markdown, value: lines.join('\n') }, range };
 }
 
 function escapeCell(s: string): string {
