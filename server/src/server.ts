@@ -250,12 +250,16 @@ function scannedFindings(uri: string): FileReport['findings'] {
   return packed === undefined ? [] : unpackFileReport(packed).findings;
 }
 
-/** Sends a URI's diagnostics: its analysis findings when it is open, and its problems when it is a policy file. */
-function publish(uri: string): void {
+/**
+ * Sends a URI's diagnostics: its analysis findings when it is open, and its problems when it is a
+ * policy file. An unopened file gets `unopened` (the findings the workspace scan just computed) or,
+ * when not given, the findings the scan kept for it.
+ */
+function publish(uri: string, unopened?: readonly Finding[]): void {
   const doc = documentOf(uri);
   const analysis = doc ? analyze(doc) : undefined;
   // an unopened scanned file: its findings as kept by the scan (the fields toDiagnostic reads)
-  const findings: readonly Pick<Finding, 'rule' | 'severity' | 'message' | 'range'>[] = analysis?.findings ?? (doc ? [] : scannedFindings(uri));
+  const findings: readonly Pick<Finding, 'rule' | 'severity' | 'message' | 'range'>[] = analysis?.findings ?? (doc ? [] : (unopened ?? scannedFindings(uri)));
   const diagnostics = [...findings.map((f) => toDiagnostic(f as Finding)), ...(policyDiagnostics.get(uri) ?? [])];
   void connection.sendDiagnostics(doc ? { uri, version: doc.version, diagnostics } : { uri, diagnostics });
   scheduleSummary();
@@ -585,7 +589,8 @@ function noteScanned(uri: string, file: WorkspaceFile, analysis: Analysis | unde
     scannedFiles.set(uri, { report: packFileReport(fileReportOf({ file: file.relative, uri, analysis })), counts });
   } else scannedFiles.delete(uri);
   const keep = scannedFiles.has(uri);
-  if (keep || had) publish(uri);
+  // the findings at hand, not the packed copy read back
+  if (keep || had) publish(uri, keep ? analysis?.findings : []);
 }
 
 /**

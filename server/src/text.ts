@@ -54,3 +54,26 @@ export function detached(s: string): string {
   // slicing a concatenation first flattens it into a new string of its own; the slice views that one
   return s.length < 13 ? s : ` ${s}`.slice(1);
 }
+
+/**
+ * True when `text` is the literal `segments`, in order, joined by any texts: the first at its
+ * start, the last at its end (`["2.1.0-", "-py310"]` matches `2.1.0-gpu-py310`). One segment alone
+ * must equal the text. Used for the `*` globs of Neuron package versions (the glob split at its
+ * stars) and for image tags built from a template with placeholders. Each segment is looked for
+ * once, left to right, so the cost is linear in the text per segment however many segments there
+ * are (a regular expression of `.*` per gap backtracks exponentially on `=**…*x`).
+ */
+export function matchesSegments(segments: readonly string[], text: string): boolean {
+  const first = segments[0];
+  const last = segments[segments.length - 1];
+  if (segments.length === 1) return text === first;
+  if (text.length < first.length + last.length || !text.startsWith(first) || !text.endsWith(last)) return false;
+  const end = text.length - last.length;
+  let at = first.length;
+  for (let i = 1; i < segments.length - 1; i++) {
+    const found = text.indexOf(segments[i], at);
+    if (found < 0 || found + segments[i].length > end) return false;
+    at = found + segments[i].length;
+  }
+  return true;
+}

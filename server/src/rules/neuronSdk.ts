@@ -69,7 +69,7 @@ import type { DlamiReference, Fact, Finding, Fix, ImageReference, PackagePin, Pa
 import { referenceFinding } from './containerImage';
 import type { RuleContext } from './context';
 import type { ReferenceDescription } from './describe';
-import { detached } from '../text';
+import { detached, matchesSegments } from '../text';
 import * as msg from './messages';
 
 /** What a Neuron package pin resolves to. */
@@ -112,33 +112,12 @@ function hasVersionPrefix(prefix: string, version: string): boolean {
   return v.length >= p.length && p.every((x, i) => /^\d+$/.test(v[i]) && Number(v[i]) === Number(x));
 }
 
-/**
- * True when `text` is the `segments` of a `*` glob (the glob split at its stars) joined by any texts.
- * Each segment is looked for once, left to right, so the cost is linear in the text for each segment
- * however many stars the glob has (a regular expression of `.*` per star backtracks exponentially
- * on `=**…*x`).
- */
-function globMatches(segments: readonly string[], text: string): boolean {
-  const first = segments[0];
-  const last = segments[segments.length - 1];
-  if (segments.length === 1) return text === first;
-  if (text.length < first.length + last.length || !text.startsWith(first) || !text.endsWith(last)) return false;
-  const end = text.length - last.length;
-  let at = first.length;
-  for (let i = 1; i < segments.length - 1; i++) {
-    const found = text.indexOf(segments[i], at);
-    if (found < 0 || found + segments[i].length > end) return false;
-    at = found + segments[i].length;
-  }
-  return true;
-}
-
 /** An apt version (`2.20.22.0-c101c322e`, `2.*`, `2.22.14.0-*`, `1:2.3`) accepts a package version of the catalog (which carries no Debian revision). */
 function aptAccepts(written: string, version: string): boolean {
   const w = written.replace(/^\d+:/, '');
   if (w.includes('*')) {
     const segments = w.split('*');
-    return globMatches(segments, version) || globMatches(segments, `${version}-0`);
+    return matchesSegments(segments, version) || matchesSegments(segments, `${version}-0`);
   }
   const upstream = w.split('-')[0];
   return upstream !== '' && comparePackageVersions(upstream, version) === 0;

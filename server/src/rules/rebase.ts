@@ -5,12 +5,12 @@
  * reference are computed once per catalog for what the reference says, `asOf` and the warning
  * window, and moved onto each reference that says the same.
  *
- * What a reference says is every field of it but its positions: {@link referenceShape} walks the
- * reference and writes every value except ranges into a key, and lists the ranges in walk order.
- * Two references with the same key have the same structure, so their ranges correspond one to one.
- * The memo does not build that key: it files entries under the rule family, `asOf`, the window and
- * the reference's kind and text, and compares a reference with the entries there value by value
- * (the same equality as equal keys, without building and hashing a long string per reference).
+ * What a reference says is every field of it but its positions: {@link shapeOf} reads a reference
+ * into a tree of its values with its ranges as leaves, and {@link sameShape} compares another
+ * reference with it and lists that reference's ranges in walk order. Two references that say the
+ * same have the same structure, so their ranges correspond one to one. The memo files entries under
+ * the rule family, `asOf`, the window and the reference's kind and text, and compares a reference
+ * with the entries there value by value (no long key built and hashed per reference).
  * A cached finding is moved by replacing each range it holds (its own, and those of its fixes'
  * edits) with the corresponding range of the new reference, and its `reference` with the new
  * reference; a finding holding a range that is none of the reference's (one computed by the rule)
@@ -44,40 +44,6 @@ interface Entry {
 function isRange(v: object): v is Range {
   const r = v as Partial<Range>;
   return typeof r.start === 'object' && r.start !== null && typeof r.end === 'object' && r.end !== null && typeof r.start.line === 'number' && typeof r.end.character === 'number';
-}
-
-/**
- * The key of what a reference says (every value but its ranges, with the field names) and its
- * ranges in walk order; undefined when the reference is nested too deeply to walk.
- */
-export function referenceShape(ref: Reference): { key: string; ranges: Range[] } | undefined {
-  const ranges: Range[] = [];
-  // one string built by appending (cheaper than a list of parts joined): strings are written with
-  // their length before them, so that no content can be mistaken for structure
-  let key = '';
-  const walk = (v: unknown, depth: number): boolean => {
-    if (typeof v === 'string') key += `"${v.length}:${v}`;
-    else if (v === null || typeof v !== 'object') key += `${typeof v}:${String(v)}\u0000`;
-    else if (depth > MAX_DEPTH) return false;
-    else if (Array.isArray(v)) {
-      key += '[';
-      for (const x of v) if (!walk(x, depth + 1)) return false;
-      key += ']';
-    } else if (isRange(v) && twoKeys(v)) {
-      ranges.push(v);
-      key += '@';
-    } else {
-      key += '{';
-      for (const k in v) {
-        if (!Object.prototype.hasOwnProperty.call(v, k)) continue;
-        key += `${k}\u0000`;
-        if (!walk((v as Record<string, unknown>)[k], depth + 1)) return false;
-      }
-      key += '}';
-    }
-    return true;
-  };
-  return walk(ref, 0) ? { key, ranges } : undefined;
 }
 
 /** The object has exactly two own enumerable keys (a range's `start` and `end`), counted without building a key list. */
@@ -124,7 +90,7 @@ type Shape =
   | { t: 'a'; items: Shape[] }
   | { t: 'o'; keys: string[]; values: Shape[] };
 
-/** The shape of a value, or undefined past {@link MAX_DEPTH}; the same reading as {@link referenceShape}. */
+/** The shape of a value (strings by value and type, other primitives by type and `String` value; ranges as leaves), or undefined past {@link MAX_DEPTH}. */
 function shapeOf(v: unknown, depth: number): Shape | undefined {
   if (typeof v === 'string') return { t: 'p', type: 'string', value: detached(v) };
   if (v === null || typeof v !== 'object') return { t: 'p', type: typeof v, value: v };
@@ -153,8 +119,7 @@ function shapeOf(v: unknown, depth: number): Shape | undefined {
 
 /**
  * True when `v` says what `shape` says (the same keys in the same order and the same values, ranges
- * aside: exactly when {@link referenceShape} gives both the same key); pushes the ranges of `v` in
- * walk order onto `ranges`.
+ * aside); pushes the ranges of `v` in walk order onto `ranges`.
  */
 function sameShape(v: unknown, shape: Shape, ranges: Range[]): boolean {
   if (shape.t === 'p') {
@@ -184,6 +149,17 @@ function sameShape(v: unknown, shape: Shape, ranges: Range[]): boolean {
   return i === shape.keys.length;
 }
 
+/**
+ * The ranges of `b` in walk order when `b` says what `a` says (every value but the ranges equal, the
+ * same keys in the same order), so that the memo would move `a`'s findings onto `b`; undefined when
+ * they differ or `a` is nested too deeply to read.
+ */
+export function sameSaying(a: Reference, b: Reference): Range[] | undefined {
+  const shape = shapeOf(a, 0);
+  const ranges: Range[] = [];
+  return shape && sameShape(b, shape, ranges) ? ranges : undefined;
+}
+
 /** Memo entries per catalog, by rule family, `asOf`, warning window, kind and text of the reference. */
 interface Bucketed extends Entry {
   shape: Shape;
@@ -202,8 +178,7 @@ const MAX_PER_BUCKET = 8;
  * (the caller may set their severities); facts are shared.
  *
  * The memo is looked up by a short key (rule, asOf, window, the reference's kind and text), then
- * each entry under it is compared with `ref` value by value ({@link sameShape}), which finds the
- * entry {@link referenceShape}'s key would without building and hashing that long key.
+ * each entry under it is compared with `ref` value by value ({@link sameShape}).
  */
 export function memoizedFindings(ref: Reference, ctx: RuleContext, rule: string, compute: () => Finding[]): Finding[] {
   let memo = memos.get(ctx.catalog);

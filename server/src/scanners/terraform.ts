@@ -90,7 +90,7 @@
 import type { Catalog } from '../catalog/catalog';
 import type { AcceleratorReference, Comment, LineSpan, Located, Position, Range, Reference, ScanResult, SdkFrameworkReference } from '../model';
 import type { ImageMapping } from '../policy/images';
-import { TextIndex } from '../text';
+import { matchesSegments, TextIndex } from '../text';
 import type { TemplatePiece, TemplateScan } from './images/template';
 import { literalPiece, recognizeRepositoryAndTag, scanTemplate } from './images/template';
 import type { SyntaxNode, SyntaxTree } from './treeSitter';
@@ -228,26 +228,6 @@ interface PieceContext {
   depth: number;
   visiting: ReadonlySet<string>;
   whole: boolean;
-}
-
-/**
- * True when `text` is the literal `segments` of a template with any text in place of each
- * placeholder between them (`["2.1.0-", "-py310"]` of `2.1.0-${var.p}-py310`). Each segment is looked
- * for once, left to right: linear in the text per segment.
- */
-function fillsPlaceholders(segments: readonly string[], text: string): boolean {
-  const first = segments[0];
-  const last = segments[segments.length - 1];
-  if (segments.length === 1) return text === first;
-  if (text.length < first.length + last.length || !text.startsWith(first) || !text.endsWith(last)) return false;
-  const end = text.length - last.length;
-  let at = first.length;
-  for (let i = 1; i < segments.length - 1; i++) {
-    const found = text.indexOf(segments[i], at);
-    if (found < 0 || found + segments[i].length > end) return false;
-    at = found + segments[i].length;
-  }
-  return true;
 }
 
 /** An alternative of one piece. */
@@ -819,7 +799,7 @@ class ModelReader {
     const publishes = (scan: TemplateScan) => {
       const image = scan.images[0].image;
       if (image.published) return true;
-      return this.catalog.images?.repository(image.repository.text)?.tags.some((t) => fillsPlaceholders(segments, t)) ?? false;
+      return this.catalog.images?.repository(image.repository.text)?.tags.some((t) => matchesSegments(segments, t)) ?? false;
     };
     return candidates.find(publishes) ?? candidates[0];
   }
