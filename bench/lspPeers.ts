@@ -228,6 +228,30 @@ async function runCase(c: Case, ours: LspServer, peer: LspServer, rootUri: strin
 
 const f = (ms: number) => ms.toFixed(2);
 
+/**
+ * The floor of an edit's time: the median round trip of a request no server knows (answered at
+ * once with MethodNotFound by vscode-jsonrpc, which all three servers use), sent to both servers
+ * at once as the edits are. Whatever an edit costs above it is the server's own work.
+ */
+async function roundTrips(ours: LspServer, peer: LspServer, n = 200): Promise<{ ours: number; peer: number }> {
+  const time = async (s: LspServer) => {
+    const t0 = performance.now();
+    await s.conn.sendRequest('dlLifecycleBench/unknown', {}).catch(() => undefined);
+    return performance.now() - t0;
+  };
+  const a: number[] = [];
+  const b: number[] = [];
+  for (let i = 0; i < n; i++) {
+    // which server is written to first alternates
+    const first = i % 2 ? time(ours) : time(peer);
+    const second = i % 2 ? time(peer) : time(ours);
+    const [x, y] = await Promise.all([first, second]);
+    a.push(i % 2 ? x : y);
+    b.push(i % 2 ? y : x);
+  }
+  return { ours: stats(a.slice(20)).median, peer: stats(b.slice(20)).median };
+}
+
 async function main(): Promise<void> {
   const dir = mkdtempSync(path.join(tmpdir(), 'dl-lifecycle-lsp-bench-'));
   const rootUri = pathToFileURL(dir).href;
@@ -247,6 +271,8 @@ async function main(): Promise<void> {
       try {
         notes.push(`${PEERS[which].name} ${PEERS[which].version} published ${await peerValidates(peer, which, rootUri)} diagnostic(s) for a broken document (it validates).`);
         for (const c of cases.filter((x) => x.peer === which)) rows.push(await runCase(c, ours, peer, rootUri));
+        const floor = await roundTrips(ours, peer);
+        notes.push(`Round trip of a request neither server knows (the JSON-RPC floor of an edit), median: ours ${f(floor.ours)} ms, ${PEERS[which].name} ${f(floor.peer)} ms.`);
       } finally {
         await stopServer(peer);
         await stopServer(ours);

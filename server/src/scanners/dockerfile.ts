@@ -19,17 +19,18 @@
  * notes. It never throws and every range lies inside the text.
  *
  * Editing: the split into instructions is kept for the last text; the next version of a document
- * re-parses only the instructions an edit touches (the result equals a full parse; see `resplit`).
+ * re-parses only the instructions an edit touches (the result equals a full parse; see `resplit`),
+ * and reads again only the `RUN` instructions whose text changed (see `RunMemo`).
  */
 import { DockerfileParser } from 'dockerfile-ast';
 import type { Instruction } from 'dockerfile-ast';
 import type { Catalog } from '../catalog/catalog';
-import type { ImageReference, Position, Range, ScanNote, ScanResult } from '../model';
+import type { ImageReference, Include, PackagePinReference, Position, Range, ScanNote, ScanResult } from '../model';
 import type { ImageMapping } from '../policy/images';
 import { TextIndex } from '../text';
 import { recognizeImage } from './images';
 import { mapRanges } from './ranges';
-import type { DocPosition, MappedText, ShellWord } from './shellInstalls';
+import type { DocPosition, InstallSink, MappedText, ShellWord } from './shellInstalls';
 import { scanInstallCommand, scanShellInstalls, spanRange } from './shellInstalls';
 
 /** Options for {@link scanDockerfile}. */
@@ -110,6 +111,7 @@ export function scanDockerfile(text: string, catalog: Catalog, options: Dockerfi
     const index = new TextIndex(text);
     const pos: DocPosition = (o) => index.positionAt(Math.min(Math.max(o, 0), text.length));
     const parsed = splitInstructions(text, index);
+    runs.begin(text, catalog);
     const escape = parsed.escape;
     for (const start of parsed.comments) {
       if (text[start] !== '#') continue;
@@ -128,19 +130,23 @@ export function scanDockerfile(text: string, catalog: Catalog, options: Dockerfi
         result.statements.push({ startLine: r.start.line, endLine });
         const keyword = instruction.keyword;
         if (keyword !== 'FROM' && keyword !== 'ARG' && keyword !== 'RUN') continue;
-        if (instruction.argsStart === undefined) continue;
-        const args = argumentsText(text, instruction.argsStart, instruction.end, escape);
+        const argsStart = instruction.argsStart;
+        if (argsStart === undefined) continue;
+        if (keyword === 'RUN') {
+          runs.read(text, instruction, r.start, escape, result, (sink) => {
+            scanRun(argumentsText(text, argsStart, instruction.end, escape), catalog, pos, sink);
+            // a pin's text is what the file holds at its range (quotes inside a word included)
+            for (const ref of sink.references) ref.text = text.slice(index.offsetAt(ref.range.start), index.offsetAt(ref.range.end));
+          });
+          continue;
+        }
+        const args = argumentsText(text, argsStart, instruction.end, escape);
         if (keyword === 'ARG') {
           if (!seenFrom) readArgs(args, escape, env, pos);
           scanFrameworkVersionArgs(args, escape, catalog, pos, frameworkHint, result);
-        } else if (keyword === 'FROM') {
+        } else {
           seenFrom = true;
           scanFrom(text, index, args, escape, env, stages, catalog, options, pos, result);
-        } else {
-          const before = result.references.length;
-          scanRun(args, catalog, pos, result);
-          // a pin's text is what the file holds at its range (quotes inside a word included)
-          for (const ref of result.references.slice(before)) ref.text = text.slice(index.offsetAt(ref.range.start), index.offsetAt(ref.range.end));
         }
       } catch (e) {
         result.notes.push({ range: r, message: `instruction skipped: ${e instanceof Error ? e.message : String(e)}` });
@@ -151,6 +157,78 @@ export function scanDockerfile(text: string, catalog: Catalog, options: Dockerfi
   }
   return result;
 }
+
+/** What reading one `RUN` instruction added to a scan (its pins, includes, index URLs and notes). */
+interface RunRead {
+  references: PackagePinReference[];
+  includes: Include[];
+  indexUrls: string[];
+  notes: ScanNote[];
+}
+
+/**
+ * What the `RUN` instructions of the last scan read, by instruction text: the next version of a
+ * document reads only the `RUN`s an edit changed again, and copies the others' results to their
+ * (possibly moved) lines.
+ *
+ * A `RUN` is read from its own text alone (`scanRun` sees no `ARG`, stage or other instruction),
+ * so the same text starting at the same column gives the same results, with every line moved by
+ * the difference of the keyword's lines: the key is the escape character, the keyword's column and
+ * the instruction's text, results are kept with lines relative to the keyword's line. Only the
+ * last scan's entries are kept (one document's worth), and only for one catalog. The same `RUN`
+ * text twice in one file is read once.
+ */
+class RunMemo {
+  private previous = new Map<string, RunRead>();
+  private current = new Map<string, RunRead>();
+  private catalog: Catalog | undefined;
+
+  private text: string | undefined;
+
+  /**
+   * Starts a scan of `text` under `catalog`: the entries of the scan before it can be reused, older
+   * ones are dropped. Like the split, an unchanged text (or another catalog) is read in full.
+   */
+  begin(text: string, catalog: Catalog): void {
+    const reuse = catalog === this.catalog && text !== this.text;
+    this.catalog = catalog;
+    this.text = text;
+    this.previous = reuse ? this.current : new Map();
+    this.current = new Map();
+  }
+
+  /**
+   * Adds what the `RUN` instruction `[instruction.start, instruction.end)` of `text`, whose keyword
+   * is at `start`, reads to `out`: from the memo when the same text was read at the same column in
+   * the last scan, else by `read` (which writes into the sink it is given, in this scan's positions).
+   */
+  read(text: string, instruction: Split, start: Position, escape: string, out: ScanResult, read: (sink: RunRead) => void): void {
+    const key = `${escape}${start.character}:${text.slice(instruction.start, instruction.end)}`;
+    let found = this.current.get(key) ?? this.previous.get(key);
+    if (!found) {
+      const sink: RunRead = { references: [], includes: [], indexUrls: [], notes: [] };
+      read(sink);
+      found = mapRanges(sink, (range) => moveLines(range, -start.line));
+    }
+    this.current.set(key, found);
+    if (found.references.length + found.includes.length + found.notes.length === 0) {
+      out.indexUrls.push(...found.indexUrls);
+      return;
+    }
+    const placed = mapRanges(found, (range) => moveLines(range, start.line));
+    out.references.push(...placed.references);
+    out.includes.push(...placed.includes);
+    out.indexUrls.push(...placed.indexUrls);
+    out.notes.push(...placed.notes);
+  }
+}
+
+/** A range moved by `lines` lines (characters unchanged). */
+function moveLines(range: Range, lines: number): Range {
+  return { start: { line: range.start.line + lines, character: range.start.character }, end: { line: range.end.line + lines, character: range.end.character } };
+}
+
+const runs = new RunMemo();
 
 /** One instruction as `dockerfile-ast` splits the text, in offsets of the text. */
 interface Split {
@@ -657,7 +735,7 @@ function remapImage(ref: ImageReference, e: Expanded, pos: DocPosition, fallback
 }
 
 /** `RUN [--mount=…] command` (shell form) or `RUN ["exe", "arg", …]` (exec form). */
-function scanRun(args: MappedText, catalog: Catalog, pos: DocPosition, out: ScanResult): void {
+function scanRun(args: MappedText, catalog: Catalog, pos: DocPosition, out: InstallSink): void {
   const t = args.text;
   let i = 0;
   for (;;) {
