@@ -59,11 +59,13 @@ export interface StartOptions {
   settings?: (item: ConfigurationItem) => unknown;
   /** Client capabilities sent in `initialize` (default: none beyond the basics). */
   capabilities?: Record<string, unknown>;
+  /** Environment variables added to this process's for the server. */
+  env?: Readonly<Record<string, string>>;
 }
 
 /** Starts a server and completes `initialize`/`initialized`. */
 export async function startServer(o: StartOptions): Promise<LspServer> {
-  const proc = spawn(process.execPath, o.args, { stdio: ['pipe', 'pipe', 'pipe'], cwd: ROOT });
+  const proc = spawn(process.execPath, o.args, { stdio: ['pipe', 'pipe', 'pipe'], cwd: ROOT, env: { ...process.env, ...o.env } });
   const stderr: string[] = [];
   proc.stderr!.setEncoding('utf8').on('data', (d: string) => {
     stderr.push(d);

@@ -25,7 +25,7 @@ import { pathToFileURL } from 'node:url';
 import type { ConfigurationItem } from 'vscode-languageserver-protocol/node';
 import type { LspServer } from './lspClient';
 import { change, close, open, ROOT, sleep, startServer, stats, stopServer } from './lspClient';
-import { SERVER_NODE_OPTIONS } from '../server/src/workspace/serverProcess';
+import { SERVER_ENV, SERVER_NODE_OPTIONS } from '../server/src/workspace/serverProcess';
 
 const WARM_UP = Number(process.env.LSP_BENCH_WARM_UP ?? 20);
 const EDITS = Number(process.env.LSP_BENCH_EDITS ?? 150);
@@ -135,8 +135,8 @@ function yamlSettings(item: ConfigurationItem): unknown {
 const OUR_SERVER = path.resolve(ROOT, process.env.LSP_BENCH_SERVER ?? 'dist/server.js');
 
 async function startOurs(rootUri: string): Promise<LspServer> {
-  // with the Node options the extension starts it with (SERVER_NODE_OPTIONS); the peers run with Node's defaults, as their extensions start them
-  return startServer({ name: 'dl-lifecycle', args: [...SERVER_NODE_OPTIONS, OUR_SERVER, '--stdio'], rootUri, initializationOptions: { settings: {} } });
+  // with the Node options and environment the extension starts it with (SERVER_NODE_OPTIONS, SERVER_ENV); the peers run with Node's defaults, as their extensions start them
+  return startServer({ name: 'dl-lifecycle', args: [...SERVER_NODE_OPTIONS, OUR_SERVER, '--stdio'], rootUri, initializationOptions: { settings: {} }, env: SERVER_ENV });
 }
 
 async function startPeer(which: 'docker' | 'yaml', rootUri: string): Promise<LspServer> {

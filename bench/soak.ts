@@ -25,7 +25,7 @@ import { pathToFileURL } from 'node:url';
 import { HoverRequest } from 'vscode-languageserver-protocol/node';
 import type { LspServer } from './lspClient';
 import { change, close, open, ROOT, rssKiB, sleep, startServer, stopServer } from './lspClient';
-import { SERVER_NODE_OPTIONS } from '../server/src/workspace/serverProcess';
+import { SERVER_ENV, SERVER_NODE_OPTIONS } from '../server/src/workspace/serverProcess';
 
 const EDITS = Number(process.env.SOAK_EDITS ?? 10_000);
 const CYCLES = Number(process.env.SOAK_CYCLES ?? 1_000);
@@ -112,7 +112,7 @@ async function soak(leakCheck: boolean): Promise<{ readings: Reading[]; hovers: 
   let hovers = 0;
   let waited = 0;
   try {
-    s = await startServer({ name: 'dl-lifecycle', args: [...SERVER_NODE_OPTIONS, ...preload, path.join(ROOT, 'dist/server.js'), '--stdio'], rootUri, initializationOptions: { settings: {} } });
+    s = await startServer({ name: 'dl-lifecycle', args: [...SERVER_NODE_OPTIONS, ...preload, path.join(ROOT, 'dist/server.js'), '--stdio'], rootUri, initializationOptions: { settings: {} }, env: SERVER_ENV });
     const server = s;
     let buffered = '';
     server.proc.stderr!.on('data', (d: string) => {

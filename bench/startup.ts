@@ -20,8 +20,9 @@
  *    - `node -e …` (spawn to exit, and its main-thread CPU): the floor no Node program goes under.
  * 2. Catalog load by part (`catalog-load.js`) and tree-sitter start-up (`parsers-load.js`, the
  *    Python grammar alone and all grammars), {@link PROBE_RUNS} fresh processes each.
- * 3. Server memory after a workspace scan (the server started with the Node options the extension
- *    uses, `SERVER_NODE_OPTIONS`, as in every part): the generated tree of `bench/tree.ts` (seeded) as the
+ * 3. Server memory after a workspace scan (the server started with the Node options and environment
+ *    the extension uses, `SERVER_NODE_OPTIONS` and `SERVER_ENV`, as in every part; the scan reads
+ *    the files in its worker process, whose memory is not the server's): the generated tree of `bench/tree.ts` (seeded) as the
  *    only workspace folder; `dlLifecycle/scanWorkspace` `{ exclude: [], reason: 'command' }` is sent
  *    after `initialized` and its answer awaited (default settings: the structured file kinds are
  *    read, scripts and Markdown are not). Then `VmRSS`, `RssAnon` (the process's own memory),
@@ -45,7 +46,7 @@ import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ensureTree, TREE_FILES, TREE_SEED } from './tree';
-import { SERVER_NODE_OPTIONS } from '../server/src/workspace/serverProcess';
+import { SERVER_ENV, SERVER_NODE_OPTIONS } from '../server/src/workspace/serverProcess';
 
 /** Repository root (the bench bundles run from `out/bench/`, with the repository as working directory). */
 const ROOT = process.cwd();
@@ -88,9 +89,9 @@ export class Server {
   private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   private readonly listeners: Array<(m: Message, at: number) => void> = [];
 
-  /** Starts `node [nodeArgs] serverJs --stdio` in `cwd`; by default with the Node options the extension starts the server with. */
+  /** Starts `node [nodeArgs] serverJs --stdio` in `cwd`; by default with the Node options the extension starts the server with (and always its environment, SERVER_ENV). */
   constructor(cwd: string, nodeArgs: readonly string[] = SERVER_NODE_OPTIONS, serverJs = SERVER) {
-    this.proc = spawn(process.execPath, [...nodeArgs, serverJs, '--stdio'], { cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+    this.proc = spawn(process.execPath, [...nodeArgs, serverJs, '--stdio'], { cwd, stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...SERVER_ENV } });
     this.proc.stdout.on('data', (chunk: Buffer) => this.read(chunk));
     this.proc.stderr.on('data', (chunk: Buffer) => (this.stderr += chunk.toString()));
     this.proc.on('exit', (code) => {

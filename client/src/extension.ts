@@ -11,7 +11,7 @@ import { CloseAction, ErrorAction, LanguageClient, RevealOutputChannelOn, Transp
 import type { WorkspaceReport } from '../../server/src/report/workspaceReport';
 import type { ScanWorkspaceParams, ScanWorkspaceResult, WorkspaceSummary } from '../../server/src/settings';
 import { CATALOG_CHANGED_NOTIFICATION, COMMANDS, OUTPUT_CHANNEL, REPORT_REQUEST, SCAN_WORKSPACE_REQUEST, SETTINGS_SECTION, SUMMARY_NOTIFICATION } from '../../server/src/settings';
-import { SERVER_NODE_OPTIONS } from '../../server/src/workspace/serverProcess';
+import { SERVER_ENV, SERVER_NODE_OPTIONS } from '../../server/src/workspace/serverProcess';
 import { CatalogRefresher } from './catalogRefresh';
 import { ReportPanel } from './report/reportPanel';
 import { DOCUMENT_SELECTOR } from './selector';
@@ -122,8 +122,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<DlLife
   const module = context.asAbsolutePath(path.join('dist', 'server.js'));
   const serverOptions: ServerOptions = {
     // the server's Node options (memory: full GCs after a workspace scan) are shared with the benchmarks
-    run: { module, transport: TransportKind.ipc, options: { execArgv: [...SERVER_NODE_OPTIONS] } },
-    debug: { module, transport: TransportKind.ipc, options: { execArgv: [...SERVER_NODE_OPTIONS, '--nolazy', '--inspect=6019'] } },
+    run: { module, transport: TransportKind.ipc, options: { execArgv: [...SERVER_NODE_OPTIONS], env: { ...process.env, ...SERVER_ENV } } },
+    debug: { module, transport: TransportKind.ipc, options: { execArgv: [...SERVER_NODE_OPTIONS, '--nolazy', '--inspect=6019'], env: { ...process.env, ...SERVER_ENV } } },
   };
   const watcher = (glob: string) => {
     const w = vscode.workspace.createFileSystemWatcher(glob);

@@ -24,12 +24,16 @@ import {
   TextDocumentSyncKind,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { URI } from 'vscode-uri';
-import type { Analysis } from './analysis';
+import type { Analysis, AnalysisOptions } from './analysis';
 import { analyzeText } from './analysis';
 import { resolveAsOf } from './asOf';
 import type { Catalog } from './catalog/catalog';
+import type { CatalogParts } from './catalog/refresh/merge';
+import type { WorkerReply } from './cli/scanPool';
+import { ScanPool } from './cli/scanPool';
 import { readBundledParts } from './catalog/load';
 import { loadCatalogWithCache } from './catalog/refresh/refresh';
 import { computeCodeActions, FIX_ALL_KIND } from './features/codeActions';
@@ -49,7 +53,8 @@ import { notebookCellKind } from './scanners/notebook/cells';
 import { newestDataDay, readCache, STALE_AFTER_DAYS } from './catalog/refresh/refresh';
 import { daysBetween } from './dates';
 import type { FileReport, WorkspaceReport } from './report/workspaceReport';
-import { fileReportOf, mergeFileReports, packFileReport, unpackFileReport } from './report/workspaceReport';
+import type { ScannedPart } from './report/workspaceReport';
+import { fileReportOf, mergeFileReports, scannedPartOf, unpackFileReport } from './report/workspaceReport';
 import type { ScanWorkspaceParams, ScanWorkspaceResult, Settings, WorkspaceSummary } from './settings';
 import { CATALOG_CHANGED_NOTIFICATION, DEFAULT_SETTINGS, readSettings, REPORT_REQUEST, SCAN_WORKSPACE_REQUEST, SETTINGS_SECTION, SUMMARY_NOTIFICATION } from './settings';
 import type { WorkspaceFile } from './workspace/workspaceFiles';
@@ -63,6 +68,8 @@ const documents = new TextDocuments(TextDocument);
 /** Notebooks (Jupyter) synchronised as notebook documents: each cell is a text document of its own (`vscode-notebook-cell:` URI). */
 const notebooks = new NotebookDocuments(TextDocument);
 let catalog: Catalog | undefined;
+/** The parts {@link catalog} was built from: the workspace scan's worker process builds the same catalog from them. */
+let catalogParts: { parts: CatalogParts; origins: Record<string, string> } | undefined;
 let catalogCacheFile: string | undefined;
 let catalogNotes: string[] = [];
 let catalogRefreshed: string[] = [];
@@ -207,12 +214,58 @@ function noteSkipped(name: string, why: string): void {
   void connection.window.showInformationMessage(`DL Lifecycle does not check ${path.basename(name)}: ${why}. Files like it are listed in the output (DL Lifecycle: Show Output).`);
 }
 
-/** Analyses a document once per version; an exception yields no analysis and one log line. */
+/**
+ * The tree-sitter parsers (WebAssembly: Python, TypeScript/TSX, Terraform) are loaded on first use:
+ * when a document of a kind that parses (`FileKind.parses`) is first analysed, or a file of such a
+ * kind changes on disk after a workspace scan, not at start. A server that never parses code (and
+ * the workspace scan, which runs in a worker process) never holds their WebAssembly memory (about
+ * 34 MB), and `initialize` is answered without waiting for them. Documents asked for meanwhile are
+ * analysed when the parsers are loaded; a grammar that cannot be loaded is logged, and its files
+ * get a note.
+ */
+let parsersLoaded = false;
+let parsersLoading: Promise<void> | undefined;
+/** Open documents whose analysis waits for the parsers, by URI. */
+const waitingForParsers = new Set<string>();
+
+/** Starts loading the parsers (once) and resolves when they are loaded or failed (never rejects). */
+function loadParsers(): Promise<void> {
+  parsersLoading ??= initParsers()
+    .catch((e: unknown) => log(e instanceof Error ? e.message : String(e)))
+    .finally(() => {
+      parsersLoaded = true;
+      const waiting = [...waitingForParsers];
+      waitingForParsers.clear();
+      for (const uri of waiting) {
+        const doc = documentOf(uri);
+        if (doc) validate(doc);
+      }
+      refreshEditorFeatures();
+    });
+  return parsersLoading;
+}
+
+/** Whether a file of `kind` can be analysed now: true unless it parses and the parsers are not loaded yet (their loading is then started). */
+function parsersReadyFor(kind: FileKind): boolean {
+  if (!kind.parses || parsersLoaded) return true;
+  void loadParsers();
+  return false;
+}
+
+/**
+ * Analyses a document once per version; an exception yields no analysis and one log line. A
+ * document of a kind that parses gets no analysis until the parsers are loaded (it is validated
+ * then).
+ */
 function analyze(doc: TextDocument): Analysis | undefined {
   const cached = cache.get(doc.uri);
   if (cached && cached.version === doc.version) return cached.analysis;
   let analysis: Analysis | undefined;
   const kind = kindOf(doc);
+  if (kind && catalog && !parsersReadyFor(kind)) {
+    waitingForParsers.add(doc.uri);
+    return undefined;
+  }
   const skipped = kind && catalog ? tooLargeOrBinary(doc.getText()) : undefined;
   if (skipped) noteSkipped(URI.parse(doc.uri).fsPath || doc.uri, skipped);
   else if (kind && catalog) {
@@ -255,9 +308,11 @@ function scannedFindings(uri: string): FileReport['findings'] {
  * policy file. An unopened file gets `unopened` (the findings the workspace scan just computed) or,
  * when not given, the findings the scan kept for it.
  */
-function publish(uri: string, unopened?: readonly Finding[]): void {
+function publish(uri: string, unopened?: readonly Pick<Finding, 'rule' | 'severity' | 'message' | 'range'>[]): void {
   const doc = documentOf(uri);
   const analysis = doc ? analyze(doc) : undefined;
+  // published once the parsers are loaded (an empty list now would flash the document clean)
+  if (doc && !analysis && waitingForParsers.has(uri)) return;
   // an unopened scanned file: its findings as kept by the scan (the fields toDiagnostic reads)
   const findings: readonly Pick<Finding, 'rule' | 'severity' | 'message' | 'range'>[] = analysis?.findings ?? (doc ? [] : (unopened ?? scannedFindings(uri)));
   const diagnostics = [...findings.map((f) => toDiagnostic(f as Finding)), ...(policyDiagnostics.get(uri) ?? [])];
@@ -339,10 +394,7 @@ function useSettings(raw: unknown): void {
   }
 }
 
-connection.onInitialize(async (params) => {
-  // the tree-sitter parsers (WebAssembly: Python, TypeScript/TSX, Terraform) load once, before any
-  // analysis; a file whose parser could not be loaded gets a note
-  await initParsers().catch((e: unknown) => log(e instanceof Error ? e.message : String(e)));
+connection.onInitialize((params) => {
   pullConfiguration = params.capabilities.workspace?.configuration === true;
   const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
   workspaceFolders = folders.map(fsPathOf).filter((f): f is string => f !== undefined);
@@ -379,6 +431,7 @@ function loadCatalog(): void {
   try {
     const loaded = loadCatalogWithCache(readBundledParts(), catalogCacheFile);
     catalog = loaded.catalog;
+    catalogParts = { parts: loaded.parts, origins: loaded.origins };
     catalogError = undefined;
     catalogNotes = loaded.problems;
     catalogRefreshed = Object.values(loaded.cache?.entries ?? {}).map((e) => `${e!.source} ${e!.fetched}`);
@@ -438,8 +491,12 @@ function rescanFile(uri: string, file: string, deleted: boolean): void {
   const relative = path.relative(folder, file).split(path.sep).join('/');
   const kind = workspaceKindFor(relative);
   if (!kind) return;
+  if (!parsersReadyFor(kind)) {
+    void loadParsers().then(() => rescanFile(uri, file, deleted));
+    return;
+  }
   const entry: WorkspaceFile = { folder, absolute: file, relative, kind };
-  noteScanned(normalized, entry, analyzeFromDisk(entry).analysis);
+  noteScanned(normalized, analyzeFromDisk(entry).part);
 }
 
 /** Forgets cached policy lookups and analyses and validates every open document again. */
@@ -476,6 +533,7 @@ documents.onDidOpen((e) => validate(e.document));
 documents.onDidChangeContent((e) => schedule(e.document, DEBOUNCE_MS));
 documents.onDidClose((e) => {
   cache.delete(e.document.uri);
+  waitingForParsers.delete(e.document.uri);
   const t = timers.get(e.document.uri);
   if (t) clearTimeout(t);
   timers.delete(e.document.uri);
@@ -510,6 +568,7 @@ connection.onDocumentLinks((params) => fromAnalysis(params.textDocument.uri, 'do
 /** Forgets a closed or removed notebook cell and clears its diagnostics. */
 function forgetCell(uri: string): void {
   cache.delete(uri);
+  waitingForParsers.delete(uri);
   const t = timers.get(uri);
   if (t) clearTimeout(t);
   timers.delete(uri);
@@ -558,18 +617,37 @@ function workspaceKindFor(relative: string): FileKind | undefined {
   return kind?.generic && !settings.scanTextFiles ? undefined : kind;
 }
 
-/** Reads and analyses one workspace file from disk under its policy; undefined when it is skipped (size, binary), excluded or fails (one log line). */
-function analyzeFromDisk(file: WorkspaceFile): { analysis?: Analysis; note?: string } {
+/** What reading and analysing one workspace file from disk gave: what the scan keeps of it (none: no references or findings, excluded, or its analysis failed), or the note of a skipped file. */
+type DiskOutcome = { part?: ScannedPart; note?: string };
+
+/** The analysis options of a workspace file under its policy; undefined when the policy excludes it. */
+function diskOptions(file: WorkspaceFile): AnalysisOptions | undefined {
+  const policy = policyOf(file.absolute);
+  return isExcluded(policy, file.absolute) ? undefined : optionsFor(policy);
+}
+
+/** The workspace scan's size limit in bytes (`dlLifecycle.maxFileSize`). */
+const maxFileBytes = () => Math.round(settings.maxFileSizeMb * 1024 * 1024);
+
+/** A file skipped for its size or content: said once (log, one notice per session), and its note. */
+function skippedOutcome(file: WorkspaceFile, skipped: string): DiskOutcome {
+  noteSkipped(file.absolute, skipped.replace(/^skipped: /, ''));
+  return { note: skipped };
+}
+
+/**
+ * Reads and analyses one workspace file from disk under its policy, in this thread (the parsers
+ * must be loaded for a kind that parses); nothing when it is excluded or fails (one log line).
+ */
+function analyzeFromDisk(file: WorkspaceFile): DiskOutcome {
   if (!catalog) return {};
-  const read = readTextFile(file.absolute, Math.round(settings.maxFileSizeMb * 1024 * 1024));
-  if ('skipped' in read) {
-    noteSkipped(file.absolute, read.skipped.replace(/^skipped: /, ''));
-    return { note: read.skipped };
-  }
   try {
-    const policy = policyOf(file.absolute);
-    if (isExcluded(policy, file.absolute)) return {};
-    return { analysis: analyzeText(read.text, file.absolute, file.kind, catalog, optionsFor(policy)) };
+    const options = diskOptions(file);
+    if (!options) return {};
+    const read = readTextFile(file.absolute, maxFileBytes());
+    if ('skipped' in read) return skippedOutcome(file, read.skipped);
+    const analysis = analyzeText(read.text, file.absolute, file.kind, catalog, options);
+    return { part: scannedPartOf({ file: file.relative, uri: URI.file(file.absolute).toString(), analysis }) };
   } catch (e) {
     log(`analysis of ${file.absolute} failed: ${oneLine(e)}`);
     return {};
@@ -577,26 +655,99 @@ function analyzeFromDisk(file: WorkspaceFile): { analysis?: Analysis; note?: str
 }
 
 /**
- * Stores what the report, the summary and the diagnostics need of the disk analysis of an unopened
- * workspace file (its packed {@link FileReport} and finding counts, only when it has references or
- * findings) and publishes its diagnostics (cleared when it has none).
+ * The script of the workspace scan's worker process: the CLI bundle beside the server's bundle
+ * (`dist/cli.js`, which serves the scan pool of `cli/scanPool.ts` when started as its worker);
+ * undefined when running from sources, when it is missing, or with `DL_LIFECYCLE_SCAN_WORKER=0`
+ * (then the scan analyses files in the server itself).
  */
-function noteScanned(uri: string, file: WorkspaceFile, analysis: Analysis | undefined): void {
+const SCAN_WORKER_SCRIPT = (() => {
+  if (process.env.DL_LIFECYCLE_SCAN_WORKER === '0' || !__filename.endsWith('.js')) return undefined;
+  const script = path.join(__dirname, 'cli.js');
+  return existsSync(script) ? script : undefined;
+})();
+
+/**
+ * Analyses `files` from disk in one worker process (a child process running
+ * {@link SCAN_WORKER_SCRIPT} with Node's default options), which is ended afterwards, so that the
+ * parsers, the allocations and the garbage of reading thousands of files leave the server with it
+ * (a worker thread left about 20 MB more behind). The worker answers each file with what the scan
+ * keeps of it ({@link ScannedPart}: packed report part, counts, findings), built there. Policies
+ * and options are worked out here (the policy cache stays in the server); each answer is handed to
+ * `each` as it comes. Stops handing out files when `isCancelled()`.
+ * @returns the files not analysed because the worker could not start or died (logged): the caller
+ *   analyses them itself; empty otherwise
+ */
+function analyzeInWorker(files: readonly WorkspaceFile[], isCancelled: () => boolean, each: (file: WorkspaceFile, outcome: DiskOutcome) => void): Promise<WorkspaceFile[]> {
+  return new Promise((resolve) => {
+    const answered = new Array<boolean>(files.length).fill(false);
+    let next = 0;
+    let left = files.length;
+    let finished = false;
+    const finish = (failure?: Error) => {
+      if (finished) return;
+      finished = true;
+      if (failure) log(`the workspace scan's worker process failed (${oneLine(failure)}); the remaining files are analysed in the server`);
+      void pool.close().catch(() => undefined);
+      resolve(failure && !isCancelled() ? files.filter((_, i) => !answered[i]) : []);
+    };
+    const answer = (i: number, outcome: DiskOutcome) => {
+      if (finished || answered[i]) return;
+      answered[i] = true;
+      left--;
+      each(files[i], outcome);
+    };
+    const pump = () => {
+      if (finished) return;
+      while (!isCancelled() && next < files.length && pool.hasRoom) {
+        const i = next++;
+        const file = files[i];
+        let options: AnalysisOptions | undefined;
+        try {
+          options = diskOptions(file);
+        } catch (e) {
+          log(`analysis of ${file.absolute} failed: ${oneLine(e)}`);
+        }
+        if (!options) {
+          answer(i, {});
+          continue;
+        }
+        pool.submit(file.absolute, file.kind, options, (r: WorkerReply) => {
+          if ('error' in r) {
+            log(`analysis of ${file.absolute} failed: ${r.error.message}`);
+            answer(i, {});
+          } else if ('skipped' in r) answer(i, skippedOutcome(file, r.skipped));
+          else if ('part' in r) answer(i, { part: r.part });
+          else answer(i, {});
+          pump();
+        }, { file: file.relative, uri: URI.file(file.absolute).toString() });
+      }
+      if (left === 0 || (isCancelled() && pool.inFlight === 0)) finish();
+    };
+    // a child process: what it allocated leaves with it; its output must not reach stdout (the LSP stream) and goes to the log
+    const pool = new ScanPool(1, SCAN_WORKER_SCRIPT!, { ...catalogParts!, maxBytes: maxFileBytes() }, finish, pump, { processes: true, output: (text) => log(`scan worker: ${text.trimEnd()}`) });
+  });
+}
+
+/**
+ * Stores what the report, the summary and the diagnostics need of the disk analysis of an unopened
+ * workspace file (its {@link ScannedPart}: none when it has no references or findings) and publishes
+ * its diagnostics (cleared when it has none).
+ */
+function noteScanned(uri: string, part: ScannedPart | undefined): void {
   const had = scannedFiles.has(uri);
-  if (analysis && (analysis.scan.references.length > 0 || analysis.findings.length > 0)) {
-    const counts: Record<Severity, number> = { error: 0, warning: 0, information: 0, hint: 0 };
-    for (const f of analysis.findings) counts[f.severity]++;
-    scannedFiles.set(uri, { report: packFileReport(fileReportOf({ file: file.relative, uri, analysis })), counts });
-  } else scannedFiles.delete(uri);
-  const keep = scannedFiles.has(uri);
+  if (part) scannedFiles.set(uri, { report: part.report, counts: part.counts });
+  else scannedFiles.delete(uri);
   // the findings at hand, not the packed copy read back
-  if (keep || had) publish(uri, keep ? analysis?.findings : []);
+  if (part || had) publish(uri, part?.findings ?? []);
 }
 
 /**
  * Scans the workspace folders for files that are not open: lists them (`.gitignore`,
- * `files.exclude`, the policy's `exclude`), and analyses them from disk in slices of
- * {@link SCAN_SLICE_MS}, yielding to the event loop between slices so that edits of open
+ * `files.exclude`, the policy's `exclude`), and analyses them from disk in a worker process that
+ * ends with the scan ({@link analyzeInWorker}; the server's memory after a scan is then what it
+ * keeps, and open documents are answered while it runs). Without the worker (from sources, with
+ * `DL_LIFECYCLE_SCAN_WORKER=0`, or for the files left when it failed) files are analysed here in
+ * slices of {@link SCAN_SLICE_MS}, yielding to the event loop between slices so that edits of open
  * documents are answered first. Shows `window/workDoneProgress` (cancellable) when the client
  * supports it; a new scan cancels a running one. A start-up scan above
  * `dlLifecycle.workspaceScan.maxFiles` files reads nothing and says so (`skipped: 'tooManyFiles'`).
@@ -625,21 +776,39 @@ async function scanWorkspace(params: ScanWorkspaceParams, token?: CancellationTo
       log(`start-up workspace scan skipped: ${found} files is over dlLifecycle.workspaceScan.maxFiles (${settings.workspaceScanMaxFiles})`);
       return { files: 0, found, cancelled: false, skipped: 'tooManyFiles', notes };
     }
-    const listedUris = new Set<string>();
+    const listedUris = new Set<string>(listed.files.map((f) => URI.file(f.absolute).toString()));
     let done = 0;
-    let sliceStart = Date.now();
-    for (const file of listed.files) {
-      if (isCancelled()) break;
+    let reported = 0;
+    const take = (file: WorkspaceFile, { part, note }: DiskOutcome) => {
       const uri = URI.file(file.absolute).toString();
-      listedUris.add(uri);
+      // a file opened meanwhile is analysed from the editor's text
       if (!documents.get(uri)) {
-        const { analysis, note } = analyzeFromDisk(file);
         if (note) notes.push({ path: file.absolute, message: note });
-        noteScanned(uri, file, analysis);
+        noteScanned(uri, part);
       }
       done++;
+      const percent = Math.floor((done * 100) / found);
+      if (percent > reported) {
+        reported = percent;
+        progress?.report(percent, `${done} of ${found} files`);
+      }
+    };
+    // open documents are analysed from the editor's text
+    let here = listed.files.filter((f) => !documents.get(URI.file(f.absolute).toString()));
+    done = found - here.length;
+    let inWorker = 0;
+    if (SCAN_WORKER_SCRIPT && catalogParts && here.length > 0) {
+      here = await analyzeInWorker(here, isCancelled, (file, outcome) => {
+        inWorker++;
+        take(file, outcome);
+      });
+    }
+    if (here.some((f) => f.kind.parses)) await loadParsers();
+    let sliceStart = Date.now();
+    for (const file of here) {
+      if (isCancelled()) break;
+      take(file, analyzeFromDisk(file));
       if (Date.now() - sliceStart >= SCAN_SLICE_MS) {
-        progress?.report(Math.floor((done * 100) / found), `${done} of ${found} files`);
         await new Promise((resolve) => setImmediate(resolve));
         sliceStart = Date.now();
       }
@@ -654,7 +823,7 @@ async function scanWorkspace(params: ScanWorkspaceParams, token?: CancellationTo
       }
       workspaceScanned = true;
     }
-    log(`workspace scan ${cancelled ? 'cancelled' : 'done'}: ${done} of ${found} files${notes.length ? `, ${notes.length} skipped` : ''}`);
+    log(`workspace scan ${cancelled ? 'cancelled' : 'done'}: ${done} of ${found} files${notes.length ? `, ${notes.length} skipped` : ''}; ${inWorker} read in a worker process`);
     for (const n of listed.notes) log(`${n.path}: ${n.message}`);
     sendSummary();
     releaseMemorySoon();

@@ -6,7 +6,7 @@
  * disk are picked up; a start-up scan over the file limit reads nothing.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -96,6 +96,8 @@ describe('workspace scan over LSP', () => {
     assert.equal(progress[0]?.kind, 'begin');
     assert.equal(progress[0]?.cancellable, true);
     assert.equal(progress.at(-1)?.kind, 'end');
+    // the built server analyses unopened files in a worker process
+    assert.ok(s.messages.some((m) => m.includes('workspace scan done: 2 of 2 files; 2 read in a worker process')), s.messages.join('\n'));
   });
 
   it('sends a summary whose counts are those of the published diagnostics', async () => {
@@ -189,6 +191,42 @@ describe('start-up workspace scan over the file limit', () => {
       assert.equal(s.diagnostics.filter((d) => d.diagnostics.length > 0).length, 2);
     } finally {
       await stop(s);
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('workspace scan in a worker process and in the server itself', () => {
+  it('publishes the same diagnostics and builds the same report both ways, for every file kind', async () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'dl-lifecycle-ws-'));
+    // the fixture folders of the scanners: Python and notebooks, CDK, Terraform, Dockerfiles, conda, infrastructure
+    for (const dir of ['python', 'notebooks', 'cdk', 'terraform', 'dockerfiles', 'conda', 'infrastructure']) cpSync(path.join(__dirname, '..', 'fixtures', dir), path.join(root, dir), { recursive: true });
+    write(root, 'requirements.txt', 'torch==1.13.1\n');
+    const scanWith = async (env: Record<string, string>) => {
+      const s = await start(false, { asOf: AS_OF }, URI.file(root).toString(), {}, {}, env);
+      try {
+        const result = await s.conn.sendRequest<ScanWorkspaceResult>(SCAN_WORKSPACE_REQUEST, { exclude: [], reason: 'command' });
+        const report = await s.conn.sendRequest<WorkspaceReport>(REPORT_REQUEST);
+        const diagnostics = [...latest(s).values()].filter((p) => p.diagnostics.length > 0).map((p) => JSON.stringify(p)).sort();
+        const rows = report.rows.map((r) => JSON.stringify(r)).sort();
+        return { result, rows, fileFindings: report.fileFindings.map((f) => JSON.stringify(f)).sort(), diagnostics, log: s.messages.find((m) => m.includes('workspace scan done')) };
+      } finally {
+        await stop(s);
+      }
+    };
+    try {
+      const worker = await scanWith({});
+      const here = await scanWith({ DL_LIFECYCLE_SCAN_WORKER: '0' });
+      assert.match(worker.log ?? '', new RegExp(`; ${worker.result.files} read in a worker process$`));
+      assert.match(here.log ?? '', /; 0 read in a worker process$/);
+      assert.ok(worker.result.files > 50, `${worker.result.files} files`);
+      assert.deepEqual(here.result, worker.result);
+      // Python, notebooks, CDK and Terraform (parsed with tree-sitter) have references on both sides
+      for (const dir of ['python/', 'notebooks/', 'cdk/', 'terraform/']) assert.ok(worker.rows.some((r) => r.includes(`"file":"${dir}`)), `${dir} rows`);
+      assert.deepEqual(here.rows, worker.rows);
+      assert.deepEqual(here.fileFindings, worker.fileFindings);
+      assert.deepEqual(here.diagnostics, worker.diagnostics);
+    } finally {
       rmSync(root, { recursive: true, force: true });
     }
   });

@@ -8,7 +8,7 @@ import { loadBundledCatalog } from '../../server/src/catalog/load';
 import type { CalendarDay } from '../../server/src/dates';
 import type { Range, Severity } from '../../server/src/model';
 import type { ReportFinding, ReportInput, ReportRow, ReportStatus, TimelineBar, WorkspaceReport } from '../../server/src/report/workspaceReport';
-import { buildWorkspaceReport, fileReportOf, mergeFileReports, packFileReport, statusOf, unpackFileReport } from '../../server/src/report/workspaceReport';
+import { buildWorkspaceReport, fileReportOf, mergeFileReports, packFileReport, scannedPartOf, statusOf, unpackFileReport } from '../../server/src/report/workspaceReport';
 import type { SupportLine } from '../../server/src/rules/supportLine';
 import { supportLineOf } from '../../server/src/rules/supportLine';
 import { fileKindForPath } from '../../server/src/scanners/fileKinds';
@@ -183,5 +183,27 @@ describe('workspace report split into a per-file step and a merge step', () => {
     } finally {
       input.analysis.scan.references[0].range.start.line -= 1000;
     }
+  });
+
+  it('the part the workspace scan keeps of a file: its packed report, its findings counted by severity and listed; nothing for a file with neither', () => {
+    let kept = 0;
+    for (const input of inputs) {
+      const part = scannedPartOf(input);
+      if (input.analysis.scan.references.length === 0 && input.analysis.findings.length === 0) {
+        assert.equal(part, undefined, input.file);
+        continue;
+      }
+      kept++;
+      assert.ok(part, input.file);
+      const report = unpackFileReport(part.report);
+      assert.equal(JSON.stringify(report), JSON.stringify(fileReportOf(input)));
+      assert.deepEqual(part.findings, report.findings);
+      for (const severity of ['error', 'warning', 'information', 'hint'] as const) {
+        assert.equal(part.counts[severity], input.analysis.findings.filter((f) => f.severity === severity).length, `${input.file} ${severity}`);
+      }
+    }
+    assert.ok(kept > 10, `${kept} files kept`);
+    const empty = inputs.find((i) => i.analysis.scan.references.length === 0 && i.analysis.findings.length === 0);
+    assert.ok(empty, 'a fixture without references or findings');
   });
 });

@@ -366,6 +366,7 @@ export async function scanPathsAsync(paths: string[], catalog: Catalog, options:
               p.submit(item.abs, kind, fileOptions, (r) => {
                 if ('error' in r) return fail(replyError(r.error));
                 byWorkers++;
+                if ('part' in r) return fail(new Error('a scan worker answered with a report part, which the CLI does not ask for'));
                 outcomes.set(index, 'skipped' in r ? { skipped: r.skipped } : { analysis: { kind, scan: r.scan, findings: r.findings, context: ruleContext(catalog, fileOptions) } });
                 pump();
               });

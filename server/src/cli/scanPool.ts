@@ -11,6 +11,7 @@
  * Only the bundle can start workers (a worker runs a `.js` file); from sources (tests run by tsx)
  * {@link WORKER_SCRIPT} is undefined and scans run on the main thread.
  */
+import { fork } from 'node:child_process';
 import * as os from 'node:os';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import type { Analysis, AnalysisOptions } from '../analysis';
@@ -24,6 +25,8 @@ import type { FileKind } from '../scanners/fileKinds';
 import { fileKindById, TEXT_KIND } from '../scanners/fileKinds';
 import { initParsers } from '../scanners/treeSitter';
 import { readTextFile } from '../workspace/walk';
+import type { ScannedPart } from '../report/workspaceReport';
+import { scannedPartOf } from '../report/workspaceReport';
 
 /** What reading and analysing one file gave: why it was skipped, or its analysis. */
 export type FileOutcome = { skipped: string } | { analysis: Analysis };
@@ -51,20 +54,70 @@ export interface WorkerInit {
   maxBytes: number;
 }
 
-/** One file for a worker: `kind` is a {@link FileKind} id (`text` for {@link TEXT_KIND}). */
+/**
+ * One file for a worker: `kind` is a {@link FileKind} id (`text` for {@link TEXT_KIND}). With
+ * `report` (the file's path relative to its workspace folder, and its URI) the worker answers with
+ * the file's {@link ScannedPart} instead of its scan (the language server's workspace scan).
+ */
 interface WorkerTask {
   id: number;
   abs: string;
   kind: string;
   options: AnalysisOptions;
+  report?: { file: string; uri: string };
 }
 
 /** A worker's answer: the file skipped, its scan and findings (the rest of {@link Analysis} is rebuilt by the main thread), or an error. */
-export type WorkerReply = { id: number; skipped: string } | { id: number; scan: ScanResult; findings: Finding[] } | { id: number; error: { name: string; message: string } };
+export type WorkerReply =
+  | { id: number; skipped: string }
+  | { id: number; scan: ScanResult; findings: Finding[] }
+  /** For a task with `report`: the file's part (undefined: nothing to keep). */
+  | { id: number; part: ScannedPart | undefined }
+  | { id: number; error: { name: string; message: string } };
 
-/** Whether this thread is a scan worker started by {@link ScanPool}. */
+/** The environment variable that marks a child process started by {@link ScanPool} in `process` mode (its value is the role). */
+const CHILD_ENV = 'DL_LIFECYCLE_SCAN_CHILD';
+
+/** Whether this thread is a scan worker started by {@link ScanPool} (a worker thread, or a child process with an IPC channel). */
 export function isScanWorker(): boolean {
-  return !isMainThread && (workerData as { role?: unknown } | null)?.role === ROLE;
+  if (isMainThread) return process.env[CHILD_ENV] === ROLE && typeof process.send === 'function';
+  return (workerData as { role?: unknown } | null)?.role === ROLE;
+}
+
+/** Where a scan worker gets its start-up data and tasks and sends its answers: the parent port of a worker thread, or a child process's IPC channel. */
+interface WorkerChannel {
+  /** The start-up data (a worker thread's `workerData`; a child's first message). */
+  init(): Promise<WorkerInit>;
+  post(message: WorkerReply | { ready: true }): void;
+  onTask(handle: (task: WorkerTask) => void): void;
+  /** Resolves when the pool closes the channel. */
+  closed(): Promise<void>;
+}
+
+function workerChannel(): WorkerChannel {
+  if (!isMainThread) {
+    const port = parentPort!;
+    return {
+      init: () => Promise.resolve(workerData as WorkerInit),
+      post: (m) => port.postMessage(m),
+      onTask: (handle) => port.on('message', handle),
+      closed: () => new Promise((resolve) => port.on('close', () => resolve())),
+    };
+  }
+  const inits: Array<(init: WorkerInit) => void> = [];
+  let handler: ((task: WorkerTask) => void) | undefined;
+  // the first message is the start-up data, the others tasks
+  process.on('message', (m: WorkerInit | WorkerTask) => {
+    const first = inits.shift();
+    if (first) first(m as WorkerInit);
+    else handler?.(m as WorkerTask);
+  });
+  return {
+    init: () => new Promise((resolve) => inits.push(resolve)),
+    post: (m) => void process.send!(m),
+    onTask: (handle) => (handler = handle),
+    closed: () => new Promise((resolve) => process.once('disconnect', () => resolve())),
+  };
 }
 
 const kindOf = (id: string): FileKind | undefined => (id === TEXT_KIND.id ? TEXT_KIND : fileKindById(id));
@@ -75,30 +128,32 @@ const kindOf = (id: string): FileKind | undefined => (id === TEXT_KIND.id ? TEXT
  * closes the port. Resolves to 0 then.
  */
 export async function serveScanWorker(): Promise<number> {
-  const init = workerData as WorkerInit & { role: string };
-  const port = parentPort!;
+  const channel = workerChannel();
+  const init = await channel.init();
   const catalog = buildCatalog(init.parts, init.origins);
   await initParsers().catch(() => undefined);
-  port.postMessage({ ready: true });
+  channel.post({ ready: true });
   return new Promise((resolve) => {
-    port.on('message', (task: WorkerTask) => {
+    channel.onTask((task: WorkerTask) => {
       let reply: WorkerReply;
       try {
         const kind = kindOf(task.kind);
         if (!kind) throw new Error(`unknown file kind ${task.kind}`);
         const outcome = analyseFile(task.abs, kind, catalog, task.options, init.maxBytes);
-        reply = 'skipped' in outcome ? { id: task.id, skipped: outcome.skipped } : { id: task.id, scan: outcome.analysis.scan, findings: outcome.analysis.findings };
+        if ('skipped' in outcome) reply = { id: task.id, skipped: outcome.skipped };
+        else if (task.report) reply = { id: task.id, part: scannedPartOf({ ...task.report, analysis: outcome.analysis }) };
+        else reply = { id: task.id, scan: outcome.analysis.scan, findings: outcome.analysis.findings };
       } catch (e) {
         reply = { id: task.id, error: { name: e instanceof Error ? e.name : 'Error', message: e instanceof Error ? e.message : String(e) } };
       }
       try {
-        port.postMessage(reply);
+        channel.post(reply);
       } catch (e) {
         // a result that cannot be cloned: said, not lost
-        port.postMessage({ id: task.id, error: { name: 'Error', message: `${task.abs}: result not transferable: ${e instanceof Error ? e.message : String(e)}` } });
+        channel.post({ id: task.id, error: { name: 'Error', message: `${task.abs}: result not transferable: ${e instanceof Error ? e.message : String(e)}` } });
       }
     });
-    port.on('close', () => resolve(0));
+    void channel.closed().then(() => resolve(0));
   });
 }
 
@@ -134,15 +189,39 @@ export interface AnalysisPool {
   readonly hasRoom: boolean;
   /** Files sent and not yet answered. */
   readonly inFlight: number;
-  /** Sends one file (call only when {@link hasRoom}); `done` gets the answer, later (never synchronously). */
-  submit(abs: string, kind: FileKind, options: AnalysisOptions, done: (r: WorkerReply) => void): void;
+  /** Sends one file (call only when {@link hasRoom}); `done` gets the answer, later (never synchronously). `report`: see {@link WorkerTask}. */
+  submit(abs: string, kind: FileKind, options: AnalysisOptions, done: (r: WorkerReply) => void, report?: { file: string; uri: string }): void;
   /** Stops every worker. */
   close(): Promise<void>;
 }
 
+/** How a {@link ScanPool} runs its workers. */
+export interface ScanPoolOptions {
+  /**
+   * Where the workers' stdout and stderr go: by default into this process's own streams; given,
+   * each chunk is passed to it instead (a language server speaking LSP on stdout).
+   */
+  output?: (text: string) => void;
+  /**
+   * Child processes (`child_process.fork` of the script, with Node's default options and an IPC
+   * channel using structured clone) instead of worker threads: everything a worker allocated
+   * (its heap, the parsers' WebAssembly memory, the allocator's arenas, the pages of code it ran)
+   * leaves with it when it ends, which a worker thread's memory does not all do.
+   */
+  processes?: boolean;
+}
+
+/** One started worker, thread or process: sends a task or a message, and ends it. */
+interface WorkerSlot {
+  busy: number;
+  ready: boolean;
+  send(message: WorkerTask): void;
+  stop(): Promise<void>;
+}
+
 /** A pool of scan workers; tasks go to the least busy worker, answers come back through callbacks. */
 export class ScanPool implements AnalysisPool {
-  private readonly workers: Array<{ worker: Worker; busy: number; ready: boolean }> = [];
+  private readonly workers: WorkerSlot[] = [];
   private readonly pending = new Map<number, { slot: { busy: number }; done: (r: WorkerReply) => void }>();
   private nextId = 0;
   private closed = false;
@@ -158,29 +237,58 @@ export class ScanPool implements AnalysisPool {
     init: WorkerInit,
     private readonly onFailure: (e: Error) => void,
     private readonly onReady: () => void,
+    options: ScanPoolOptions = {},
   ) {
-    for (let i = 0; i < size; i++) {
-      const worker = new Worker(script, { workerData: { ...init, role: ROLE }, stdout: false, stderr: false });
-      const slot = { worker, busy: 0, ready: false };
-      worker.on('message', (r: WorkerReply | { ready: true }) => {
-        if ('ready' in r) {
-          // no file is sent before: meanwhile the main thread analyses them
-          slot.ready = true;
-          this.onReady();
-          return;
-        }
-        const p = this.pending.get(r.id);
-        if (!p) return;
-        this.pending.delete(r.id);
-        p.slot.busy--;
-        p.done(r);
-      });
-      worker.on('error', (e) => this.fail(e));
-      worker.on('exit', (code) => {
-        if (!this.closed) this.fail(new Error(`a scan worker stopped (exit code ${code})`));
-      });
-      this.workers.push(slot);
+    for (let i = 0; i < size; i++) this.workers.push(options.processes ? this.startProcess(script, init, options.output) : this.startThread(script, init, options.output));
+  }
+
+  /** Handles a worker's message: its start, or the answer to a task. */
+  private receive(slot: WorkerSlot, r: WorkerReply | { ready: true }): void {
+    if ('ready' in r) {
+      // no file is sent before: meanwhile the main thread analyses them
+      slot.ready = true;
+      this.onReady();
+      return;
     }
+    const p = this.pending.get(r.id);
+    if (!p) return;
+    this.pending.delete(r.id);
+    p.slot.busy--;
+    p.done(r);
+  }
+
+  private startThread(script: string, init: WorkerInit, output?: (text: string) => void): WorkerSlot {
+    const worker = new Worker(script, { workerData: { ...init, role: ROLE }, stdout: output !== undefined, stderr: output !== undefined });
+    if (output) for (const stream of [worker.stdout, worker.stderr]) stream.on('data', (chunk: Buffer | string) => output(String(chunk)));
+    const slot: WorkerSlot = { busy: 0, ready: false, send: (task) => worker.postMessage(task), stop: () => worker.terminate().then(() => undefined) };
+    worker.on('message', (r: WorkerReply | { ready: true }) => this.receive(slot, r));
+    worker.on('error', (e) => this.fail(e));
+    worker.on('exit', (code) => {
+      if (!this.closed) this.fail(new Error(`a scan worker stopped (exit code ${code})`));
+    });
+    return slot;
+  }
+
+  private startProcess(script: string, init: WorkerInit, output?: (text: string) => void): WorkerSlot {
+    const child = fork(script, [], { env: { ...process.env, [CHILD_ENV]: ROLE }, execArgv: [], serialization: 'advanced', stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+    for (const [stream, own] of [[child.stdout, process.stdout], [child.stderr, process.stderr]] as const) stream?.on('data', (chunk: Buffer) => (output ? output(String(chunk)) : own.write(chunk)));
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    const slot: WorkerSlot = {
+      busy: 0,
+      ready: false,
+      send: (task) => void child.send(task),
+      stop: () => {
+        if (child.exitCode === null && child.signalCode === null) child.kill();
+        return exited;
+      },
+    };
+    child.on('message', (r: WorkerReply | { ready: true }) => this.receive(slot, r));
+    child.on('error', (e) => this.fail(e));
+    child.on('exit', (code, signal) => {
+      if (!this.closed) this.fail(new Error(`a scan worker process stopped (${signal ?? `exit code ${code}`})`));
+    });
+    child.send(init);
+    return slot;
   }
 
   private fail(e: Error): void {
@@ -199,18 +307,17 @@ export class ScanPool implements AnalysisPool {
   }
 
   /** Sends one file to the least busy started worker (call only when {@link hasRoom}); `done` gets the answer. */
-  submit(abs: string, kind: FileKind, options: AnalysisOptions, done: (r: WorkerReply) => void): void {
+  submit(abs: string, kind: FileKind, options: AnalysisOptions, done: (r: WorkerReply) => void, report?: { file: string; uri: string }): void {
     const slot = this.workers.filter((w) => w.ready).reduce((a, b) => (b.busy < a.busy ? b : a));
     const id = this.nextId++;
     slot.busy++;
     this.pending.set(id, { slot, done });
-    const task: WorkerTask = { id, abs, kind: kind.id, options };
-    slot.worker.postMessage(task);
+    slot.send({ id, abs, kind: kind.id, options, ...(report ? { report } : {}) });
   }
 
   /** Stops every worker. */
   async close(): Promise<void> {
     this.closed = true;
-    await Promise.all(this.workers.map((w) => w.worker.terminate()));
+    await Promise.all(this.workers.map((w) => w.stop()));
   }
 }

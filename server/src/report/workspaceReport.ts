@@ -201,6 +201,27 @@ export function packFileReport(report: FileReport): string {
   return deflateRawSync(JSON.stringify(report)).toString('latin1');
 }
 
+/**
+ * What the workspace scan keeps of an unopened file: its {@link FileReport} packed
+ * ({@link packFileReport}), its findings counted by severity (for the summary) and the findings
+ * themselves (for its diagnostics, published at once). Undefined for a file without references or
+ * findings (nothing is kept).
+ */
+export interface ScannedPart {
+  report: string;
+  counts: Record<Severity, number>;
+  findings: ReportFinding[];
+}
+
+/** The {@link ScannedPart} of a file's analysis; undefined when it has no references and no findings. */
+export function scannedPartOf(input: ReportInput): ScannedPart | undefined {
+  if (input.analysis.scan.references.length === 0 && input.analysis.findings.length === 0) return undefined;
+  const counts: Record<Severity, number> = { error: 0, warning: 0, information: 0, hint: 0 };
+  for (const f of input.analysis.findings) counts[f.severity]++;
+  const report = fileReportOf(input);
+  return { report: packFileReport(report), counts, findings: report.findings };
+}
+
 /** A file report from {@link packFileReport}: new objects, equal to the packed ones on the wire (`undefined` properties are dropped). */
 export function unpackFileReport(packed: string): FileReport {
   return JSON.parse(inflateRawSync(Buffer.from(packed, 'latin1')).toString('utf8')) as FileReport;

@@ -39,6 +39,12 @@ export interface FileKind {
    * `dlLifecycle.textFiles.enabled` setting is on. Absent: a structured file kind, always scanned.
    */
   generic?: 'scripts' | 'documents';
+  /**
+   * The scanner parses with tree-sitter (Python, notebooks, CDK, Terraform): the grammars must have
+   * been loaded with `initParsers()` (scanners/treeSitter.ts) before a scan, or the scan gives only
+   * a note that the parser is not loaded.
+   */
+  parses?: boolean;
 }
 
 /** What a scan may need beyond the text: the policy file's `[[images]]` mappings for internal images. */
@@ -73,6 +79,7 @@ export const FILE_KINDS: readonly FileKind[] = [
     // cheap on ordinary Python: a file that mentions none of sagemaker, ECR (.dkr.ecr, public.ecr.aws),
     // amazonaws or Deep Learning AMIs (`deep learning`, `deeplearning`) is not parsed (see scanPython)
     scan: (text, catalog, _path, options) => scanPython(text, catalog, { mappings: options?.mappings }),
+    parses: true,
     includesAreLocal: false,
   },
   {
@@ -82,6 +89,7 @@ export const FILE_KINDS: readonly FileKind[] = [
     patterns: ['*.ipynb'],
     lineComment: '#',
     scan: (text, catalog, _path, options) => scanNotebook(text, catalog, { mappings: options?.mappings }),
+    parses: true,
     includesAreLocal: false,
   },
   {
@@ -144,6 +152,7 @@ export const FILE_KINDS: readonly FileKind[] = [
     patterns: ['*.tf', '*.tfvars', '*.hcl'],
     lineComment: '#',
     scan: (text, catalog, _path, options) => scanTerraform(text, catalog, { mappings: options?.mappings }),
+    parses: true,
     includesAreLocal: false,
   },
   {
@@ -163,6 +172,7 @@ export const FILE_KINDS: readonly FileKind[] = [
     patterns: ['*.ts', '*.tsx', '*.mts', '*.cts', '*.js', '*.jsx', '*.mjs', '*.cjs'],
     lineComment: '//',
     scan: (text, catalog, path, options) => scanCdk(text, catalog, { mappings: options?.mappings, grammar: cdkGrammarForPath(path) ?? 'typescript' }),
+    parses: true,
     includesAreLocal: false,
   },
   {

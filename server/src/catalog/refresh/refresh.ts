@@ -127,6 +127,9 @@ export function applyCache(bundled: CatalogParts, cache: CacheFile): CatalogPart
 /** The catalog in force and what a user should know about how it was made. */
 export interface LoadedCatalog {
   catalog: Catalog;
+  /** The parts the catalog was built from (the bundled ones, with the cache applied when it was used) and their file names: a worker thread builds the same catalog from them. */
+  parts: CatalogParts;
+  origins: Record<string, string>;
   /** The cache that was applied (absent when there is none or it was not usable). */
   cache?: CacheFile;
   /** One line per problem with the cache (the bundled catalog is then used as it is). */
@@ -139,20 +142,22 @@ export interface LoadedCatalog {
  * then in force. @throws CatalogError only when the bundled catalog itself is invalid
  */
 export function loadCatalogWithCache(bundled: BundledParts, cacheFile: string | undefined): LoadedCatalog {
-  const plain = () => buildCatalog(bundled.parts, bundled.origins);
-  if (!cacheFile || !existsSync(cacheFile)) return { catalog: plain(), problems: [] };
+  const { origins } = bundled;
+  const plain = () => ({ catalog: buildCatalog(bundled.parts, origins), parts: bundled.parts, origins });
+  if (!cacheFile || !existsSync(cacheFile)) return { ...plain(), problems: [] };
   let cache: CacheFile;
   try {
     cache = readCache(cacheFile);
   } catch (e) {
-    return { catalog: plain(), problems: [`the catalog cache was not used: ${(e as Error).message}`] };
+    return { ...plain(), problems: [`the catalog cache was not used: ${(e as Error).message}`] };
   }
   try {
-    const catalog = buildCatalog(applyCache(bundled.parts, cache), bundled.origins);
+    const parts = applyCache(bundled.parts, cache);
+    const catalog = buildCatalog(parts, origins);
     catalog.validateAllParts(); // a cache that breaks any part is not used
-    return { catalog, cache, problems: [] };
+    return { catalog, parts, origins, cache, problems: [] };
   } catch (e) {
-    return { catalog: plain(), problems: [`the catalog cache was not used: ${cacheFile}: ${(e as Error).message}`] };
+    return { ...plain(), problems: [`the catalog cache was not used: ${cacheFile}: ${(e as Error).message}`] };
   }
 }
 

@@ -492,5 +492,7 @@ export function notebookCellKind(kind: NotebookCellKind, options: { scanMarkdown
     lineComment: '#',
     scan: (text, catalog, _path, scanOptions) => scanCell(text, kind, catalog, { mappings: scanOptions?.mappings, scanMarkdown: options.scanMarkdown }),
     includesAreLocal: false,
+    // code cells are Python (or, with %%writefile, another kind that may parse); Markdown is read as text
+    parses: kind === 'code',
   };
 }
