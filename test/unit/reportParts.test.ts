@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { before, describe, it } from 'node:test';
 import { analyzeText } from '../../server/src/analysis';
 import type { Catalog } from '../../server/src/catalog/catalog';
@@ -205,5 +206,20 @@ describe('workspace report split into a per-file step and a merge step', () => {
     assert.ok(kept > 10, `${kept} files kept`);
     const empty = inputs.find((i) => i.analysis.scan.references.length === 0 && i.analysis.findings.length === 0);
     assert.ok(empty, 'a fixture without references or findings');
+  });
+
+  it('packing starts from the preset dictionary: parts are much smaller than deflated alone, and read back the same', () => {
+    let withDictionary = 0;
+    let alone = 0;
+    for (const input of inputs) {
+      const report = fileReportOf(input);
+      const packed = packFileReport(report);
+      assert.equal(JSON.stringify(unpackFileReport(packed)), JSON.stringify(report));
+      withDictionary += packed.length;
+      alone += deflateRawSync(JSON.stringify(report)).length;
+    }
+    assert.ok(withDictionary < alone * 0.8, `${withDictionary} bytes with the dictionary, ${alone} without`);
+    // a part packed with the dictionary cannot be read without it
+    assert.throws(() => inflateRawSync(Buffer.from(packFileReport(fileReportOf(inputs.find((i) => i.analysis.findings.length > 0)!)), 'latin1')));
   });
 });

@@ -11,6 +11,7 @@ import type { Catalog } from '../catalog/catalog';
 import type { CalendarDay } from '../dates';
 import type { Range, ReferenceKind, Severity } from '../model';
 import { supportLineOf } from '../rules/supportLine';
+import { PACK_DICTIONARY } from './packDictionary';
 import type { SupportLine } from '../rules/supportLine';
 
 /**
@@ -195,10 +196,18 @@ export function fileReportOf({ file, uri, analysis }: ReportInput): FileReport {
  * character one byte of the deflated data). A single flat string holds nothing of the analysis (V8
  * cuts substrings such as reference texts, and messages built from them, as views into the file's
  * whole text, which stored objects would otherwise keep alive), and deflating takes the repeated
- * messages and keys of a file to a small part of their size. {@link unpackFileReport} reads it back.
+ * messages and keys of a file to a small part of their size. The deflate starts from a preset
+ * dictionary of typical report parts ({@link PACK_DICTIONARY}), which halves the size of small
+ * parts (a 10,000-file scan keeps thousands). {@link unpackFileReport} reads it back.
  */
 export function packFileReport(report: FileReport): string {
-  return deflateRawSync(JSON.stringify(report)).toString('latin1');
+  return deflateRawSync(JSON.stringify(report), { dictionary: packDictionary() }).toString('latin1');
+}
+
+let dictionary: Buffer | undefined;
+/** {@link PACK_DICTIONARY} as bytes, made once. */
+function packDictionary(): Buffer {
+  return (dictionary ??= Buffer.from(PACK_DICTIONARY, 'latin1'));
 }
 
 /**
@@ -224,7 +233,7 @@ export function scannedPartOf(input: ReportInput): ScannedPart | undefined {
 
 /** A file report from {@link packFileReport}: new objects, equal to the packed ones on the wire (`undefined` properties are dropped). */
 export function unpackFileReport(packed: string): FileReport {
-  return JSON.parse(inflateRawSync(Buffer.from(packed, 'latin1')).toString('utf8')) as FileReport;
+  return JSON.parse(inflateRawSync(Buffer.from(packed, 'latin1'), { dictionary: packDictionary() }).toString('utf8')) as FileReport;
 }
 
 /**
