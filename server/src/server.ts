@@ -670,7 +670,7 @@ const SCAN_WORKER_SCRIPT = (() => {
  * Analyses `files` from disk in one worker process (a child process running
  * {@link SCAN_WORKER_SCRIPT} with Node's default options), which is ended afterwards, so that the
  * parsers, the allocations and the garbage of reading thousands of files leave the server with it
- * (a worker thread left about 20 MB more behind). The worker answers each file with what the scan
+ * (a worker thread left about 26 MB more behind). The worker answers each file with what the scan
  * keeps of it ({@link ScannedPart}: packed report part, counts, findings), built there. Policies
  * and options are worked out here (the policy cache stays in the server); each answer is handed to
  * `each` as it comes. Stops handing out files when `isCancelled()`.
