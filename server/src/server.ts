@@ -477,13 +477,17 @@ connection.onInitialized(() => {
 /**
  * A workspace file changed on disk (the client watches the workspace): after a workspace scan, an
  * unopened file of a known kind is analysed again, a deleted one loses its diagnostics. Open
- * documents keep the editor's text.
+ * documents keep the editor's text. A file of a kind that parses, while the server has not loaded
+ * the parsers, is analysed in a worker process with the others changed within
+ * {@link CHANGED_BATCH_MS} ({@link analyzeChangedSoon}), so that a checkout that changes many Python
+ * or Terraform files neither loads the parsers into the server nor holds up its thread.
  */
 function rescanFile(uri: string, file: string, deleted: boolean): void {
   if (!workspaceScanned || documentOf(uri)) return;
   const normalized = URI.file(file).toString();
   const folder = folderOf(file);
   if (deleted || !folder) {
+    changedOnDisk.delete(normalized);
     if (scannedFiles.delete(normalized)) void connection.sendDiagnostics({ uri: normalized, diagnostics: [] });
     scheduleSummary();
     return;
@@ -491,12 +495,46 @@ function rescanFile(uri: string, file: string, deleted: boolean): void {
   const relative = path.relative(folder, file).split(path.sep).join('/');
   const kind = workspaceKindFor(relative);
   if (!kind) return;
+  const entry: WorkspaceFile = { folder, absolute: file, relative, kind };
+  if (kind.parses && !parsersLoaded && SCAN_WORKER_SCRIPT && catalogParts) {
+    analyzeChangedSoon(normalized, entry);
+    return;
+  }
   if (!parsersReadyFor(kind)) {
     void loadParsers().then(() => rescanFile(uri, file, deleted));
     return;
   }
-  const entry: WorkspaceFile = { folder, absolute: file, relative, kind };
   noteScanned(normalized, analyzeFromDisk(entry).part);
+}
+
+/** Milliseconds during which files changed on disk are gathered into one batch for a worker process. */
+const CHANGED_BATCH_MS = 300;
+/** Files changed on disk waiting for {@link analyzeChangedSoon}'s batch, by URI. */
+const changedOnDisk = new Map<string, WorkspaceFile>();
+let changedTimer: NodeJS.Timeout | undefined;
+
+/**
+ * Analyses `file` (changed on disk) in a worker process with the other files changed within
+ * {@link CHANGED_BATCH_MS}; a file opened meanwhile keeps the editor's text. Files the worker could
+ * not analyse are analysed in the server (after loading the parsers).
+ */
+function analyzeChangedSoon(uri: string, file: WorkspaceFile): void {
+  changedOnDisk.set(uri, file);
+  changedTimer ??= setTimeout(() => {
+    changedTimer = undefined;
+    const batch = [...changedOnDisk.values()];
+    changedOnDisk.clear();
+    const note = (f: WorkspaceFile, part: ScannedPart | undefined) => {
+      const u = URI.file(f.absolute).toString();
+      if (!documents.get(u)) noteScanned(u, part);
+    };
+    void analyzeInWorker(batch, () => false, (f, outcome) => note(f, outcome.part)).then(async (left) => {
+      log(`${batch.length - left.length} of ${batch.length} files changed on disk read in a worker process`);
+      if (left.length === 0) return;
+      await loadParsers();
+      for (const f of left) note(f, analyzeFromDisk(f).part);
+    });
+  }, CHANGED_BATCH_MS);
 }
 
 /** Forgets cached policy lookups and analyses and validates every open document again. */

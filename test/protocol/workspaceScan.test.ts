@@ -155,6 +155,23 @@ describe('workspace scan over LSP', () => {
     assert.deepEqual(cleared.diagnostics, []);
   });
 
+  it('analyses Python files changed on disk in a worker process, in one batch', async () => {
+    const sdk = (v: string) => `from sagemaker.pytorch import PyTorch\nest = PyTorch(entry_point="train.py", framework_version="${v}", py_version="py39", role="r", instance_count=1, instance_type="ml.p3.2xlarge")\n`;
+    const uris = ['jobs/a/train_job.py', 'jobs/b/train_job.py'].map((rel) => {
+      write(root, rel, sdk('1.13.1'));
+      return uriOf(root, rel);
+    });
+    const mark = s.diagnostics.length;
+    await s.conn.sendNotification(DidChangeWatchedFilesNotification.type, { changes: uris.map((uri) => ({ uri, type: FileChangeType.Created })) });
+    for (const uri of uris) {
+      const p = await until(`diagnostics of ${uri}`, () => s.diagnostics.slice(mark).find((x) => x.uri === uri));
+      assert.ok(p.diagnostics.some((d) => d.message.includes('PyTorch')), JSON.stringify(p.diagnostics));
+    }
+    assert.ok(s.messages.some((m) => m.includes('2 of 2 files changed on disk read in a worker process')), s.messages.join('\n'));
+    rmSync(path.join(root, 'jobs'), { recursive: true, force: true });
+    await s.conn.sendNotification(DidChangeWatchedFilesNotification.type, { changes: uris.map((uri) => ({ uri, type: FileChangeType.Deleted })) });
+  });
+
   it('can be cancelled, and answers open documents while it runs', async () => {
     for (let i = 0; i < 1500; i++) write(root, `many/m${i}/requirements.txt`, `torch==1.13.1\nnumpy==1.${i}.0\n`);
     const source = new CancellationTokenSource();
