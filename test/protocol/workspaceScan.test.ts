@@ -10,7 +10,7 @@ import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { PublishDiagnosticsParams } from 'vscode-languageserver-protocol/node';
+import type { FileEvent, PublishDiagnosticsParams } from 'vscode-languageserver-protocol/node';
 import { CancellationTokenSource, DidChangeWatchedFilesNotification, DidCloseTextDocumentNotification, DidOpenTextDocumentNotification, FileChangeType } from 'vscode-languageserver-protocol/node';
 import { URI } from 'vscode-uri';
 import type { WorkspaceReport } from '../../server/src/report/workspaceReport';
@@ -162,14 +162,14 @@ describe('workspace scan over LSP', () => {
       return uriOf(root, rel);
     });
     const mark = s.diagnostics.length;
-    await s.conn.sendNotification(DidChangeWatchedFilesNotification.type, { changes: uris.map((uri) => ({ uri, type: FileChangeType.Created })) });
+    await s.conn.sendNotification(DidChangeWatchedFilesNotification.type, { changes: uris.map((uri): FileEvent => ({ uri, type: FileChangeType.Created })) });
     for (const uri of uris) {
       const p = await until(`diagnostics of ${uri}`, () => s.diagnostics.slice(mark).find((x) => x.uri === uri));
-      assert.ok(p.diagnostics.some((d) => d.message.includes('PyTorch')), JSON.stringify(p.diagnostics));
+      assert.ok(p.diagnostics.some((d) => JSON.stringify(d.message).includes('PyTorch')), JSON.stringify(p.diagnostics));
     }
     assert.ok(s.messages.some((m) => m.includes('2 of 2 files changed on disk read in a worker process')), s.messages.join('\n'));
     rmSync(path.join(root, 'jobs'), { recursive: true, force: true });
-    await s.conn.sendNotification(DidChangeWatchedFilesNotification.type, { changes: uris.map((uri) => ({ uri, type: FileChangeType.Deleted })) });
+    await s.conn.sendNotification(DidChangeWatchedFilesNotification.type, { changes: uris.map((uri): FileEvent => ({ uri, type: FileChangeType.Deleted })) });
   });
 
   it('can be cancelled, and answers open documents while it runs', async () => {
