@@ -1,7 +1,8 @@
 /**
  * The dl-lifecycle language server: glue between LSP and the core pipeline (analysis.ts).
  * Transport: stdio (`--stdio`) or Node IPC (`--node-ipc`), chosen by the command line as
- * vscode-languageserver does. Diagnostics are pushed on open and (debounced) on change;
+ * vscode-languageserver does. Diagnostics are pushed on open and on change (at once for a document
+ * that is quick to analyse, else debounced);
  * hovers and code actions are computed from the same analysis.
  *
  * Each document is analysed under its nearest policy file (policy/find.ts, walking up to its
@@ -60,8 +61,8 @@ import { CATALOG_CHANGED_NOTIFICATION, DEFAULT_SETTINGS, readSettings, REPORT_RE
 import type { WorkspaceFile } from './workspace/workspaceFiles';
 import { findWorkspaceFiles } from './workspace/workspaceFiles';
 import { readTextFile } from './workspace/walk';
+import { DEBOUNCE_MS, validationDelay } from './workspace/validationDelay';
 
-const DEBOUNCE_MS = 150;
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
@@ -77,8 +78,10 @@ let catalogError: string | undefined;
 let settings: Settings = DEFAULT_SETTINGS;
 let pullConfiguration = false;
 const reportedProblems = new Set<string>();
-const timers = new Map<string, NodeJS.Timeout>();
-const cache = new Map<string, { version: number; analysis: Analysis | undefined }>();
+/** Pending validations of documents, by URI (a debounce timer or an immediate). */
+const timers = new Map<string, { cancel(): void }>();
+/** Each open document's analysis of its current (or last analysed) version, and how long the analysis took (ms). */
+const cache = new Map<string, { version: number; analysis: Analysis | undefined; ms: number }>();
 const policies = new PolicyFinder();
 /** Diagnostics of each policy file (by URI) the server has read, as last published. */
 const policyDiagnostics = new Map<string, Diagnostic[]>();
@@ -261,6 +264,7 @@ function analyze(doc: TextDocument): Analysis | undefined {
   const cached = cache.get(doc.uri);
   if (cached && cached.version === doc.version) return cached.analysis;
   let analysis: Analysis | undefined;
+  let ms = 0;
   const kind = kindOf(doc);
   if (kind && catalog && !parsersReadyFor(kind)) {
     waitingForParsers.add(doc.uri);
@@ -274,13 +278,15 @@ function analyze(doc: TextDocument): Analysis | undefined {
       const file = policyPathOf(doc.uri);
       const policy = file === undefined ? undefined : policyOf(file);
       if (!(file !== undefined && isExcluded(policy, file))) {
+        const started = performance.now();
         analysis = analyzeText(doc.getText(), URI.parse(doc.uri).path, kind, catalog, optionsFor(policy));
+        ms = performance.now() - started;
       }
     } catch (e) {
       log(`analysis of ${doc.uri} failed: ${oneLine(e)}`);
     }
   }
-  cache.set(doc.uri, { version: doc.version, analysis });
+  cache.set(doc.uri, { version: doc.version, analysis, ms });
   if (++analysesSinceCollection >= ANALYSES_PER_COLLECTION) {
     analysesSinceCollection = 0;
     releaseMemorySoon();
@@ -353,17 +359,32 @@ function rereadPolicy(file: string, text: string | undefined, publishNow = true)
   rescanWorkspace();
 }
 
+/** Validates a document after `delay` ms (0: in the next turn of the event loop), replacing a validation already pending for it. */
 function schedule(doc: TextDocument, delay: number): void {
-  const pending = timers.get(doc.uri);
-  if (pending) clearTimeout(pending);
-  timers.set(
-    doc.uri,
-    setTimeout(() => {
-      timers.delete(doc.uri);
-      const current = documentOf(doc.uri);
-      if (current) validate(current);
-    }, delay),
-  );
+  cancelPending(doc.uri);
+  const run = () => {
+    timers.delete(doc.uri);
+    const current = documentOf(doc.uri);
+    if (current) validate(current);
+  };
+  if (delay <= 0) {
+    const immediate = setImmediate(run);
+    timers.set(doc.uri, { cancel: () => clearImmediate(immediate) });
+  } else {
+    const timer = setTimeout(run, delay);
+    timers.set(doc.uri, { cancel: () => clearTimeout(timer) });
+  }
+}
+
+/** Cancels a document's pending validation, if any. */
+function cancelPending(uri: string): void {
+  timers.get(uri)?.cancel();
+  timers.delete(uri);
+}
+
+/** How long to wait before validating an edited document (see {@link validationDelay}). */
+function debounceFor(doc: TextDocument): number {
+  return validationDelay(cache.get(doc.uri)?.ms);
 }
 
 async function refreshSettings(raw?: unknown): Promise<void> {
@@ -568,13 +589,15 @@ connection.onDidChangeConfiguration((change) => {
 });
 
 documents.onDidOpen((e) => validate(e.document));
-documents.onDidChangeContent((e) => schedule(e.document, DEBOUNCE_MS));
+documents.onDidChangeContent((e) => {
+  // fired for an open too, after onDidOpen validated that version
+  if (cache.get(e.document.uri)?.version === e.document.version) return;
+  schedule(e.document, debounceFor(e.document));
+});
 documents.onDidClose((e) => {
   cache.delete(e.document.uri);
   waitingForParsers.delete(e.document.uri);
-  const t = timers.get(e.document.uri);
-  if (t) clearTimeout(t);
-  timers.delete(e.document.uri);
+  cancelPending(e.document.uri);
   const file = fsPathOf(e.document.uri);
   // a closed policy file falls back to its content on disk, whose problems stay visible
   if (file !== undefined && policyKindOfPath(file)) rereadPolicy(file, undefined, false);
@@ -607,9 +630,7 @@ connection.onDocumentLinks((params) => fromAnalysis(params.textDocument.uri, 'do
 function forgetCell(uri: string): void {
   cache.delete(uri);
   waitingForParsers.delete(uri);
-  const t = timers.get(uri);
-  if (t) clearTimeout(t);
-  timers.delete(uri);
+  cancelPending(uri);
   void connection.sendDiagnostics({ uri, diagnostics: [] });
 }
 
