@@ -12,7 +12,7 @@
  * which the open documents are validated again.
  */
 import type { CancellationToken, Diagnostic, WorkDoneProgressServerReporter } from 'vscode-languageserver/node';
-import type { Finding, Severity } from './model';
+import type { Severity } from './model';
 import {
   CodeActionKind,
   createConnection,
@@ -40,6 +40,7 @@ import { loadCatalogWithCache } from './catalog/refresh/refresh';
 import { computeCodeActions, FIX_ALL_KIND } from './features/codeActions';
 import { computeCodeLenses } from './features/codeLens';
 import { computeInlayHints } from './features/inlayHints';
+import type { DiagnosticFinding } from './features/diagnostics';
 import { policyProblemDiagnostic, toDiagnostic } from './features/diagnostics';
 import { computeDocumentLinks } from './features/documentLinks';
 import { computeHover } from './features/hover';
@@ -314,14 +315,14 @@ function scannedFindings(uri: string): FileReport['findings'] {
  * policy file. An unopened file gets `unopened` (the findings the workspace scan just computed) or,
  * when not given, the findings the scan kept for it.
  */
-function publish(uri: string, unopened?: readonly Pick<Finding, 'rule' | 'severity' | 'message' | 'range'>[]): void {
+function publish(uri: string, unopened?: readonly DiagnosticFinding[]): void {
   const doc = documentOf(uri);
   const analysis = doc ? analyze(doc) : undefined;
   // published once the parsers are loaded (an empty list now would flash the document clean)
   if (doc && !analysis && waitingForParsers.has(uri)) return;
-  // an unopened scanned file: its findings as kept by the scan (the fields toDiagnostic reads)
-  const findings: readonly Pick<Finding, 'rule' | 'severity' | 'message' | 'range'>[] = analysis?.findings ?? (doc ? [] : (unopened ?? scannedFindings(uri)));
-  const diagnostics = [...findings.map((f) => toDiagnostic(f as Finding)), ...(policyDiagnostics.get(uri) ?? [])];
+  // an unopened scanned file: its findings as kept by the scan
+  const findings: readonly DiagnosticFinding[] = analysis?.findings ?? (doc ? [] : (unopened ?? scannedFindings(uri)));
+  const diagnostics = [...findings.map(toDiagnostic), ...(policyDiagnostics.get(uri) ?? [])];
   void connection.sendDiagnostics(doc ? { uri, version: doc.version, diagnostics } : { uri, diagnostics });
   scheduleSummary();
 }
@@ -543,10 +544,11 @@ function analyzeChangedSoon(uri: string, file: WorkspaceFile): void {
   changedOnDisk.set(uri, file);
   changedTimer ??= setTimeout(() => {
     changedTimer = undefined;
-    const batch = [...changedOnDisk.values()];
+    const uris = new Map([...changedOnDisk].map(([u, f]) => [f, u]));
+    const batch = [...uris.keys()];
     changedOnDisk.clear();
     const note = (f: WorkspaceFile, part: ScannedPart | undefined) => {
-      const u = URI.file(f.absolute).toString();
+      const u = uris.get(f)!;
       if (!documents.get(u)) noteScanned(u, part);
     };
     void analyzeInWorker(batch, () => false, (f, outcome) => note(f, outcome.part)).then(async (left) => {

@@ -35,6 +35,16 @@ describe('language server over stdio', () => {
     assert.match(p.diagnostics[0].codeDescription!.href, /end-of-patch\.md$/);
   });
 
+  it('validates an opened document once (onDidChangeContent, which also fires on open, does not validate it again)', async () => {
+    const uri = 'file:///workspace/once/requirements.txt';
+    const first = s.next(uri, 1);
+    await s.conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'pip-requirements', version: 1, text: 'torch==1.13.1\n' } });
+    await first;
+    // longer than the debounce after which the second validation used to come
+    await new Promise((r) => setTimeout(r, 500));
+    assert.equal(s.diagnostics.filter((p) => p.uri === uri).length, 1);
+  });
+
   it('answers hovers on the package name and on the version', async () => {
     for (const character of [2, 9]) {
       const h = await s.conn.sendRequest(HoverRequest.type, { textDocument: { uri: URI }, position: { line: 1, character } });

@@ -12,8 +12,11 @@ const SEVERITY: Record<Severity, DiagnosticSeverity> = {
   hint: DiagnosticSeverity.Hint,
 };
 
+/** The fields of a finding a diagnostic shows (a scanned file's kept findings have only these). */
+export type DiagnosticFinding = Pick<Finding, 'rule' | 'severity' | 'message' | 'range'>;
+
 /** One diagnostic per finding: code = rule id, linked to the rule's page, source `dl-lifecycle`. */
-export function toDiagnostic(f: Finding): Diagnostic {
+export function toDiagnostic(f: DiagnosticFinding): Diagnostic {
   const d: Diagnostic = {
     range: f.range,
     severity: SEVERITY[f.severity],

@@ -11,7 +11,7 @@
  *   semi-space over a long editing session and keeps it; with both, the soak's RSS after 10,000
  *   edits and 1,000 open/close cycles stays within 5% of its RSS after 100 edits (it grew 1.28–1.31×
  *   with `--expose-gc` alone). 2 rather than 4: RSS after a workspace scan of 10,173 files about
- *   4.6 MB lower, and no difference in edit-to-diagnostics times beyond run-to-run noise (two runs
+ *   4.6 MB lower (a one-off probe), and no difference in edit-to-diagnostics times beyond run-to-run noise (two runs
  *   of the LSP bench with each).
  *
  * Not used (measured, docs/performance.md §Start-up, memory, and §Soak): `--max-semi-space-size=1`
