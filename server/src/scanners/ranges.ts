@@ -12,17 +12,24 @@ import type { Position, Range } from '../model';
  * unless `map` does.
  */
 export function mapRanges<T>(value: T, map: (r: Range) => Range): T {
-  const visit = (v: unknown, depth: number): unknown => {
-    if (isRange(v)) return map(v);
-    if (depth > 8 || v === null || typeof v !== 'object') return v;
-    if (Array.isArray(v)) return v.map((x) => visit(x, depth + 1));
-    const proto = Object.getPrototypeOf(v);
-    if (proto !== Object.prototype && proto !== null) return v;
-    const copy: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v)) copy[k] = visit(x, depth + 1);
-    return copy;
-  };
-  return visit(value, 0) as T;
+  return mapValue(value, map, 0) as T;
+}
+
+function mapValue(v: unknown, map: (r: Range) => Range, depth: number): unknown {
+  if (v === null || typeof v !== 'object') return v;
+  if (isRange(v)) return map(v);
+  if (depth > 8) return v;
+  if (Array.isArray(v)) {
+    const out: unknown[] = new Array(v.length);
+    for (let i = 0; i < v.length; i++) out[i] = mapValue(v[i], map, depth + 1);
+    return out;
+  }
+  const proto: unknown = Object.getPrototypeOf(v);
+  if (proto !== Object.prototype && proto !== null) return v;
+  const copy: Record<string, unknown> = {};
+  const o = v as Record<string, unknown>;
+  for (const k of Object.keys(o)) copy[k] = mapValue(o[k], map, depth + 1);
+  return copy;
 }
 
 function isRange(v: unknown): v is Range {

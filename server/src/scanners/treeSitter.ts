@@ -42,6 +42,8 @@ const GRAMMAR_WASM: Record<Grammar, { file: string; specifier: string }> = {
 const RUNTIME_WASM = 'web-tree-sitter.wasm';
 
 let runtimeLoading: Promise<typeof TreeSitter> | undefined;
+/** The runtime's `Edit` class, once the runtime is loaded. */
+let EditOf: typeof TreeSitter.Edit | undefined;
 const parsers = new Map<Grammar, TreeSitter.Parser>();
 const loading = new Map<Grammar, Promise<void>>();
 const failures = new Map<Grammar, string>();
@@ -66,6 +68,7 @@ function loadRuntime(): Promise<typeof TreeSitter> {
     const runtime = require('web-tree-sitter') as typeof TreeSitter;
     const runtimeWasm = wasmPath(RUNTIME_WASM, `web-tree-sitter/${RUNTIME_WASM}`);
     await runtime.Parser.init({ locateFile: (name: string) => (name.endsWith('.wasm') ? runtimeWasm : name) });
+    EditOf = runtime.Edit;
     return runtime;
   })();
   return runtimeLoading;
@@ -134,18 +137,92 @@ export function parserFailure(grammar: Grammar): string | undefined {
  * exceptions). Node offsets of the tree (`startIndex`, `endIndex`) are UTF-16 code-unit indexes
  * into `text` and positions are 0-based rows and UTF-16 columns, as in LSP.
  * The caller owns the tree and must free it with `tree.delete()`.
+ *
+ * When `text` is an edit of the text this grammar parsed last (the next version of an open
+ * document), the tree is parsed incrementally, as tree-sitter is designed to be used: the last
+ * tree is told the edit (the span between the texts' common prefix and common suffix) and the
+ * parser reuses its unchanged subtrees; see {@link reparse}. The result is the tree a full parse
+ * gives (test/unit/scanners/incrementalParse.test.ts compares them node by node).
  * @returns undefined before {@link initParsers} has loaded the grammar, after it failed, or when
  *   the parse fails; never throws
  */
 export function parseWith(grammar: Grammar, text: string): TreeSitter.Tree | undefined {
   const parser = parsers.get(grammar);
   if (!parser || typeof text !== 'string') return undefined;
+  const last = lastParse.get(grammar);
+  lastParse.delete(grammar);
   try {
-    return parser.parse(text) ?? undefined;
+    const tree = (last && incrementalParse.enabled && reparse(parser, last, text)) || parser.parse(text) || undefined;
+    if (tree) lastParse.set(grammar, { text, tree: tree.copy() });
+    return tree;
   } catch {
     parser.reset();
     return undefined;
+  } finally {
+    last?.tree.delete();
   }
+}
+
+/**
+ * The last text each grammar parsed and a copy of its tree (a copy shares the tree's nodes: it
+ * costs a reference count, not memory), for {@link reparse}. One per grammar: two documents edited
+ * in turn are parsed in full.
+ */
+const lastParse = new Map<Grammar, { text: string; tree: TreeSitter.Tree }>();
+
+/**
+ * Incremental parsing is on by default; the test that compares it with full parses turns it off.
+ * `reused` counts the parses that were incremental (read by that test and by benchmarks).
+ */
+export const incrementalParse = { enabled: true, reused: 0 };
+
+/**
+ * The tree of `text` parsed incrementally from the last parse (`last`, whose tree this edits), or
+ * undefined when a full parse is due:
+ * - the text did not change (a re-analysis after a settings change, a benchmark of one text: they
+ *   measure a full parse), or the edit spans more than a quarter of the text (another file: the
+ *   CLI, notebook cells, a workspace scan);
+ * - the incremental tree has a syntax error: tree-sitter recovers from errors by costs that can
+ *   weigh the reused subtrees differently from a fresh parse, so a broken text is parsed in full,
+ *   and every result equals a full parse's.
+ */
+function reparse(parser: TreeSitter.Parser, last: { text: string; tree: TreeSitter.Tree }, text: string): TreeSitter.Tree | undefined {
+  const old = last.text;
+  if (old === text) return undefined;
+  const max = Math.min(old.length, text.length);
+  let p = 0;
+  while (p < max && old.charCodeAt(p) === text.charCodeAt(p)) p++;
+  let s = 0;
+  while (s < max - p && old.charCodeAt(old.length - 1 - s) === text.charCodeAt(text.length - 1 - s)) s++;
+  // never split a surrogate pair: the edit starts and ends on whole characters
+  if (p > 0 && isHighSurrogate(text.charCodeAt(p - 1))) p--;
+  if (s > 0 && isLowSurrogate(text.charCodeAt(text.length - s))) s--;
+  const oldEnd = old.length - s;
+  const newEnd = text.length - s;
+  if (!EditOf || oldEnd - p + (newEnd - p) > text.length / 4) return undefined;
+  last.tree.edit(new EditOf({ startIndex: p, oldEndIndex: oldEnd, newEndIndex: newEnd, startPosition: pointAt(text, p), oldEndPosition: pointAt(old, oldEnd), newEndPosition: pointAt(text, newEnd) }));
+  const tree = parser.parse(text, last.tree);
+  if (!tree) return undefined;
+  if (!tree.rootNode.hasError) {
+    incrementalParse.reused++;
+    return tree;
+  }
+  tree.delete();
+  return undefined;
+}
+
+const isHighSurrogate = (c: number) => c >= 0xd800 && c <= 0xdbff;
+const isLowSurrogate = (c: number) => c >= 0xdc00 && c <= 0xdfff;
+
+/** The tree-sitter point of an offset: rows end at `\n` only, columns count UTF-16 code units. */
+function pointAt(text: string, offset: number): TreeSitter.Point {
+  let row = 0;
+  let lineStart = 0;
+  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) {
+    row++;
+    lineStart = i + 1;
+  }
+  return { row, column: offset - lineStart };
 }
 
 /**
