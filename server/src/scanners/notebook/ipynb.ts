@@ -143,6 +143,7 @@ const emptyNotebook = (): NotebookScan => ({ references: [], includes: [], comme
  */
 export function scanNotebook(text: string, catalog: Catalog, options: CellScanOptions = {}): NotebookScan {
   const out = emptyNotebook();
+  cells.begin(text, catalog, options);
   try {
     const errors: ParseError[] = [];
     const root = parseTree(text, errors, { allowTrailingComma: true, disallowComments: false });
@@ -161,12 +162,67 @@ export function scanNotebook(text: string, catalog: Catalog, options: CellScanOp
       const sourceNode = property(cell, 'source') ?? property(cell, 'input');
       const source = sourceNode && decodeCellSource(text, sourceNode);
       if (!source || source.text === '') return;
-      addCell(out, scanCell(source.text, kind, catalog, options), source, file, index, kind);
+      addCell(out, cells.scan(source.text, kind, catalog, options), source, file, index, kind);
     });
   } catch {
     return emptyNotebook();
   }
   return out;
+}
+
+/**
+ * What the cells of the last notebook scan read, by cell kind and source text: the next version
+ * of a notebook (an edit in one cell) scans only the cells whose source changed again, and takes
+ * the others' results over.
+ *
+ * A cell is scanned from its own source alone ({@link scanCell} sees no other cell, and its ranges
+ * are inside the cell), so the same kind and source give the same result, which {@link addCell}
+ * only reads (it maps copies into the file). Only the last scan's cells are kept (one notebook's
+ * worth), for one catalog and the same options. Like the Dockerfile scanner's `RunMemo`, an
+ * unchanged text is scanned in full (a re-analysis after a settings change, a benchmark of one
+ * text), and so is the same source twice in one notebook only once.
+ */
+class CellMemo {
+  private previous = new Map<string, ScanResult>();
+  private current = new Map<string, ScanResult>();
+  private catalog: Catalog | undefined;
+  private mappings: CellScanOptions['mappings'];
+  private scanMarkdown: boolean | undefined;
+  private text: string | undefined;
+
+  /** Starts a scan of `text`: the cells of the scan before it can be reused when nothing else changed, older ones are dropped. */
+  begin(text: string, catalog: Catalog, options: CellScanOptions): void {
+    const scanMarkdown = options.scanMarkdown === true;
+    const reuse = catalog === this.catalog && options.mappings === this.mappings && scanMarkdown === this.scanMarkdown && text !== this.text;
+    this.catalog = catalog;
+    this.mappings = options.mappings;
+    this.scanMarkdown = scanMarkdown;
+    this.text = text;
+    this.previous = reuse ? this.current : new Map();
+    this.current = new Map();
+  }
+
+  /** The scan of one cell: the last scan's when it read the same kind and source, else {@link scanCell}'s. */
+  scan(source: string, kind: NotebookCellKind, catalog: Catalog, options: CellScanOptions): ScanResult {
+    const key = `${kind}\u0000${source}`;
+    let found = this.current.get(key) ?? this.previous.get(key);
+    if (!found) {
+      found = scanCell(source, kind, catalog, options);
+      this.reads++;
+    }
+    this.current.set(key, found);
+    return found;
+  }
+
+  /** How many cells were scanned rather than taken over (read by tests). */
+  reads = 0;
+}
+
+const cells = new CellMemo();
+
+/** How many notebook cells have been scanned, not taken over from the last scan of the notebook (for tests). */
+export function cellScans(): number {
+  return cells.reads;
 }
 
 const isPosition = (v: unknown): v is Position =>

@@ -1,17 +1,21 @@
 /**
- * The Dockerfile and conda environment scanners reuse the previous scan of a document when the
- * next text is an edit of it (re-parsing only the instructions an edit touches; re-reading only a
- * dependency entry edited in place). These tests scan sequences of edited versions one after the
- * other and require each result to equal a scan of the same text from scratch.
+ * The Dockerfile, conda environment and notebook scanners reuse the previous scan of a document
+ * when the next text is an edit of it (re-parsing only the instructions an edit touches;
+ * re-reading only a dependency entry edited in place; scanning only the notebook cells whose
+ * source changed). These tests scan sequences of edited versions one after the other and require
+ * each result to equal a scan of the same text from scratch.
  */
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { loadBundledCatalog } from '../../../server/src/catalog/load';
 import type { ScanResult } from '../../../server/src/model';
 import { scanCondaEnvironment } from '../../../server/src/scanners/condaEnvironment';
 import { scanDockerfile } from '../../../server/src/scanners/dockerfile';
+import { cellScans, scanNotebook } from '../../../server/src/scanners/notebook/ipynb';
+import { initParsers } from '../../../server/src/scanners/treeSitter';
+import { generateDocument } from '../../../bench/generate';
 
 const catalog = loadBundledCatalog();
 const FIXTURES = join(__dirname, '..', '..', 'fixtures');
@@ -112,5 +116,45 @@ describe('incremental conda environment scan', () => {
     const pin = scan(base.replace('1.13.1', '2.1.0')).references.find((r) => r.subject === 'pytorch');
     assert.equal(pin?.version, '2.1.0');
     assert.deepEqual(pin?.range, { start: { line: 3, character: 4 }, end: { line: 3, character: 17 } });
+  });
+});
+
+describe('incremental notebook scan', () => {
+  before(() => initParsers(['python']));
+  const scan = (t: string) => scanNotebook(t, catalog);
+  const pieces = ['\\n', ' ', '"', '\\"', '#', '# c\\n', 'torch==1.13.1', 'PyTorch(framework_version=\\"1.8.1\\", py_version=\\"py3\\")\\n', '!pip install torch==1.13.1\\n', '%pip install tensorflow==2.9.0', '\\u00e9', '\\ud83d\\ude00', 'é', ',', '{', '}', '[', ']', '"\\n",\n    "', 'x'];
+
+  it('equals a scan from scratch after every edit of the fixtures and a generated notebook', () => {
+    const n = checkEdits(scan, [...fixtures('notebooks', /\.ipynb$/), generateDocument('notebook', 200).text], pieces, 4, 8);
+    assert.ok(n > 100);
+  });
+
+  it('scans again only the cell an edit changed; an unchanged text is scanned in full', () => {
+    const cell = (source: string[]) => ({ cell_type: 'code', metadata: {}, source, outputs: [], execution_count: null });
+    const notebook = (version: string) =>
+      JSON.stringify(
+        {
+          cells: [
+            cell(['from sagemaker.pytorch import PyTorch\n', `est = PyTorch(framework_version="${version}", py_version="py3")\n`]),
+            cell(['!pip install torch==2.1.0\n']),
+            cell(['import os\n', 'print(os.getcwd())\n']),
+          ],
+          metadata: { kernelspec: { language: 'python', name: 'python3' } },
+          nbformat: 4,
+          nbformat_minor: 5,
+        },
+        null,
+        1,
+      );
+    scan(notebook('1.8.1'));
+    let before = cellScans();
+    const edited = scan(notebook('1.13.1'));
+    assert.equal(cellScans() - before, 1, 'one cell changed: one cell scanned');
+    assert.deepEqual(edited, fresh(scan, notebook('1.13.1')));
+    assert.ok(edited.references.some((r) => r.version === '1.13.1'));
+    before = cellScans();
+    scan(notebook('1.13.1'));
+    scan(notebook('1.13.1'));
+    assert.equal(cellScans() - before, 6, 'an unchanged text: every cell scanned, each time');
   });
 });
