@@ -1,9 +1,10 @@
 /**
  * Incremental parsing (`parseWith` in server/src/scanners/treeSitter.ts) gives the tree a full
  * parse gives: for every grammar, fixture and generated texts are parsed, then edited at random
- * (deletions, insertions of code pieces, non-ASCII characters, surrogate pairs, line breaks) and
- * parsed again; the tree of the edited text must equal, node by node (type, field, offsets,
- * rows and columns, missing nodes), the tree of a fresh parse of the same text. The test also
+ * (deletions, insertions of code pieces, non-ASCII characters, surrogate pairs, line breaks) up to
+ * three times in a row, each version parsed after the one before; the tree of every version must
+ * equal, node by node (type, field, offsets, rows and columns, missing nodes), the tree of a fresh
+ * parse of the same text. The test also
  * proves that the incremental path was taken, and that the cases it declines are parsed in full.
  */
 import assert from 'node:assert/strict';
@@ -102,11 +103,16 @@ describe('incremental parsing gives the tree of a full parse', () => {
       const reusedBefore = incrementalParse.reused;
       let compared = 0;
       fc.assert(
-        fc.property(fc.nat({ max: pool.length - 1 }), fc.array(editArb, { minLength: 1, maxLength: 2 }), (pick, edits) => {
-          const original = pool[pick];
-          const edited = edits.reduce(applyEdit, original);
-          assert.deepEqual(parseAfter(grammar, original, edited), fullParse(grammar, edited), `${grammar}: ${JSON.stringify(edits)}`);
-          compared++;
+        fc.property(fc.nat({ max: pool.length - 1 }), fc.array(editArb, { minLength: 1, maxLength: 3 }), (pick, edits) => {
+          // a chain of versions, each parsed after the one before (a broken version's tree is the
+          // last tree of the next parse), every one compared with a full parse
+          let previous = pool[pick];
+          for (const [k, edit] of edits.entries()) {
+            const edited = applyEdit(previous, edit);
+            assert.deepEqual(parseAfter(grammar, previous, edited), fullParse(grammar, edited), `${grammar}: edit ${k} of ${JSON.stringify(edits)}`);
+            previous = edited;
+            compared++;
+          }
         }),
         { numRuns: 300, seed: 20261122 },
       );

@@ -180,7 +180,7 @@ export function scanNotebook(text: string, catalog: Catalog, options: CellScanOp
  * only reads (it maps copies into the file). Only the last scan's cells are kept (one notebook's
  * worth), for one catalog and the same options. Like the Dockerfile scanner's `RunMemo`, an
  * unchanged text is scanned in full (a re-analysis after a settings change, a benchmark of one
- * text), and so is the same source twice in one notebook only once.
+ * text). A source that a notebook holds twice is scanned once.
  */
 class CellMemo {
   private previous = new Map<string, ScanResult>();
