@@ -526,7 +526,7 @@ function rescanFile(uri: string, file: string, deleted: boolean): void {
     void loadParsers().then(() => rescanFile(uri, file, deleted));
     return;
   }
-  noteScanned(normalized, analyzeFromDisk(entry).part);
+  noteScanned(normalized, analyzeFromDisk(entry, normalized).part);
 }
 
 /** Milliseconds during which files changed on disk are gathered into one batch for a worker process. */
@@ -551,11 +551,11 @@ function analyzeChangedSoon(uri: string, file: WorkspaceFile): void {
       const u = uris.get(f)!;
       if (!documents.get(u)) noteScanned(u, part);
     };
-    void analyzeInWorker(batch, () => false, (f, outcome) => note(f, outcome.part)).then(async (left) => {
+    void analyzeInWorker(batch, (f) => uris.get(f)!, () => false, (f, outcome) => note(f, outcome.part)).then(async (left) => {
       log(`${batch.length - left.length} of ${batch.length} files changed on disk read in a worker process`);
       if (left.length === 0) return;
       await loadParsers();
-      for (const f of left) note(f, analyzeFromDisk(f).part);
+      for (const f of left) note(f, analyzeFromDisk(f, uris.get(f)!).part);
     });
   }, CHANGED_BATCH_MS);
 }
@@ -697,10 +697,11 @@ function skippedOutcome(file: WorkspaceFile, skipped: string): DiskOutcome {
 }
 
 /**
- * Reads and analyses one workspace file from disk under its policy, in this thread (the parsers
- * must be loaded for a kind that parses); nothing when it is excluded or fails (one log line).
+ * Reads and analyses one workspace file (whose URI is `uri`) from disk under its policy, in this
+ * thread (the parsers must be loaded for a kind that parses); nothing when it is excluded or fails
+ * (one log line).
  */
-function analyzeFromDisk(file: WorkspaceFile): DiskOutcome {
+function analyzeFromDisk(file: WorkspaceFile, uri: string): DiskOutcome {
   if (!catalog) return {};
   try {
     const options = diskOptions(file);
@@ -708,7 +709,7 @@ function analyzeFromDisk(file: WorkspaceFile): DiskOutcome {
     const read = readTextFile(file.absolute, maxFileBytes());
     if ('skipped' in read) return skippedOutcome(file, read.skipped);
     const analysis = analyzeText(read.text, file.absolute, file.kind, catalog, options);
-    return { part: scannedPartOf({ file: file.relative, uri: URI.file(file.absolute).toString(), analysis }) };
+    return { part: scannedPartOf({ file: file.relative, uri, analysis }) };
   } catch (e) {
     log(`analysis of ${file.absolute} failed: ${oneLine(e)}`);
     return {};
@@ -734,11 +735,12 @@ const SCAN_WORKER_SCRIPT = (() => {
  * (a worker thread left about 26 MB more behind). The worker answers each file with what the scan
  * keeps of it ({@link ScannedPart}: packed report part, counts, findings), built there. Policies
  * and options are worked out here (the policy cache stays in the server); each answer is handed to
- * `each` as it comes. Stops handing out files when `isCancelled()`.
+ * `each` as it comes. Stops handing out files when `isCancelled()`. `uriOf` gives each file's URI
+ * (made once by the caller).
  * @returns the files not analysed because the worker could not start or died (logged): the caller
  *   analyses them itself; empty otherwise
  */
-function analyzeInWorker(files: readonly WorkspaceFile[], isCancelled: () => boolean, each: (file: WorkspaceFile, outcome: DiskOutcome) => void): Promise<WorkspaceFile[]> {
+function analyzeInWorker(files: readonly WorkspaceFile[], uriOf: (file: WorkspaceFile) => string, isCancelled: () => boolean, each: (file: WorkspaceFile, outcome: DiskOutcome) => void): Promise<WorkspaceFile[]> {
   return new Promise((resolve) => {
     const answered = new Array<boolean>(files.length).fill(false);
     let next = 0;
@@ -780,7 +782,7 @@ function analyzeInWorker(files: readonly WorkspaceFile[], isCancelled: () => boo
           else if ('part' in r) answer(i, { part: r.part });
           else answer(i, {});
           pump();
-        }, { file: file.relative, uri: URI.file(file.absolute).toString() });
+        }, { file: file.relative, uri: uriOf(file) });
       }
       if (left === 0 || (isCancelled() && pool.inFlight === 0)) finish();
     };
@@ -837,11 +839,14 @@ async function scanWorkspace(params: ScanWorkspaceParams, token?: CancellationTo
       log(`start-up workspace scan skipped: ${found} files is over dlLifecycle.workspaceScan.maxFiles (${settings.workspaceScanMaxFiles})`);
       return { files: 0, found, cancelled: false, skipped: 'tooManyFiles', notes };
     }
-    const listedUris = new Set<string>(listed.files.map((f) => URI.file(f.absolute).toString()));
+    // each file's URI, made once
+    const uris = new Map(listed.files.map((f) => [f, URI.file(f.absolute).toString()]));
+    const uriOf = (f: WorkspaceFile) => uris.get(f)!;
+    const listedUris = new Set<string>(uris.values());
     let done = 0;
     let reported = 0;
     const take = (file: WorkspaceFile, { part, note }: DiskOutcome) => {
-      const uri = URI.file(file.absolute).toString();
+      const uri = uriOf(file);
       // a file opened meanwhile is analysed from the editor's text
       if (!documents.get(uri)) {
         if (note) notes.push({ path: file.absolute, message: note });
@@ -855,11 +860,11 @@ async function scanWorkspace(params: ScanWorkspaceParams, token?: CancellationTo
       }
     };
     // open documents are analysed from the editor's text
-    let here = listed.files.filter((f) => !documents.get(URI.file(f.absolute).toString()));
+    let here = listed.files.filter((f) => !documents.get(uriOf(f)));
     done = found - here.length;
     let inWorker = 0;
     if (SCAN_WORKER_SCRIPT && catalogParts && here.length > 0) {
-      here = await analyzeInWorker(here, isCancelled, (file, outcome) => {
+      here = await analyzeInWorker(here, uriOf, isCancelled, (file, outcome) => {
         inWorker++;
         take(file, outcome);
       });
@@ -868,7 +873,7 @@ async function scanWorkspace(params: ScanWorkspaceParams, token?: CancellationTo
     let sliceStart = Date.now();
     for (const file of here) {
       if (isCancelled()) break;
-      take(file, analyzeFromDisk(file));
+      take(file, analyzeFromDisk(file, uriOf(file)));
       if (Date.now() - sliceStart >= SCAN_SLICE_MS) {
         await new Promise((resolve) => setImmediate(resolve));
         sliceStart = Date.now();

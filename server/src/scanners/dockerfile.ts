@@ -29,6 +29,7 @@ import type { ImageReference, Include, PackagePinReference, Position, Range, Sca
 import type { ImageMapping } from '../policy/images';
 import { TextIndex } from '../text';
 import { recognizeImage } from './images';
+import { LastScanMemo } from './lastScanMemo';
 import { mapRanges } from './ranges';
 import type { DocPosition, InstallSink, MappedText, ShellWord } from './shellInstalls';
 import { scanInstallCommand, scanShellInstalls, spanRange } from './shellInstalls';
@@ -174,27 +175,21 @@ interface RunRead {
  * A `RUN` is read from its own text alone (`scanRun` sees no `ARG`, stage or other instruction),
  * so the same text starting at the same column gives the same results, with every line moved by
  * the difference of the keyword's lines: the key is the escape character, the keyword's column and
- * the instruction's text, results are kept with lines relative to the keyword's line. Only the
- * last scan's entries are kept (one document's worth), and only for one catalog. The same `RUN`
- * text twice in one file is read once.
+ * the instruction's text, results are kept with lines relative to the keyword's line. What is kept
+ * and when it is reused (one document's worth, one catalog, an unchanged text read in full) is
+ * {@link LastScanMemo}'s.
  */
 class RunMemo {
-  private previous = new Map<string, RunRead>();
-  private current = new Map<string, RunRead>();
-  private catalog: Catalog | undefined;
+  private readonly memo = new LastScanMemo<RunRead>();
 
-  private text: string | undefined;
-
-  /**
-   * Starts a scan of `text` under `catalog`: the entries of the scan before it can be reused, older
-   * ones are dropped. Like the split, an unchanged text (or another catalog) is read in full.
-   */
+  /** Starts a scan of `text` under `catalog` (see {@link LastScanMemo.begin}). */
   begin(text: string, catalog: Catalog): void {
-    const reuse = catalog === this.catalog && text !== this.text;
-    this.catalog = catalog;
-    this.text = text;
-    this.previous = reuse ? this.current : new Map();
-    this.current = new Map();
+    this.memo.begin(text, [catalog]);
+  }
+
+  /** How many `RUN` instructions were read rather than taken over (for tests). */
+  get reads(): number {
+    return this.memo.computed;
   }
 
   /**
@@ -203,14 +198,11 @@ class RunMemo {
    * the last scan, else by `read` (which writes into the sink it is given, in this scan's positions).
    */
   read(text: string, instruction: Split, start: Position, escape: string, out: ScanResult, read: (sink: RunRead) => void): void {
-    const key = `${escape}${start.character}:${text.slice(instruction.start, instruction.end)}`;
-    let found = this.current.get(key) ?? this.previous.get(key);
-    if (!found) {
+    const found = this.memo.get(`${escape}${start.character}:${text.slice(instruction.start, instruction.end)}`, () => {
       const sink: RunRead = { references: [], includes: [], indexUrls: [], notes: [] };
       read(sink);
-      found = mapRanges(sink, (range) => moveLines(range, -start.line));
-    }
-    this.current.set(key, found);
+      return mapRanges(sink, (range) => moveLines(range, -start.line));
+    });
     if (found.references.length + found.includes.length + found.notes.length === 0) {
       out.indexUrls.push(...found.indexUrls);
       return;
@@ -229,6 +221,11 @@ function moveLines(range: Range, lines: number): Range {
 }
 
 const runs = new RunMemo();
+
+/** How many `RUN` instructions have been read, not taken over from the last scan of the document (for tests). */
+export function runReads(): number {
+  return runs.reads;
+}
 
 /** One instruction as `dockerfile-ast` splits the text, in offsets of the text. */
 interface Split {

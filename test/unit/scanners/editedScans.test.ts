@@ -12,7 +12,8 @@ import { before, describe, it } from 'node:test';
 import { loadBundledCatalog } from '../../../server/src/catalog/load';
 import type { ScanResult } from '../../../server/src/model';
 import { scanCondaEnvironment } from '../../../server/src/scanners/condaEnvironment';
-import { scanDockerfile } from '../../../server/src/scanners/dockerfile';
+import { runReads, scanDockerfile } from '../../../server/src/scanners/dockerfile';
+import { LastScanMemo } from '../../../server/src/scanners/lastScanMemo';
 import { cellScans, scanNotebook } from '../../../server/src/scanners/notebook/ipynb';
 import { initParsers } from '../../../server/src/scanners/treeSitter';
 import { generateDocument } from '../../../bench/generate';
@@ -88,6 +89,16 @@ describe('incremental Dockerfile scan', () => {
       scan(base);
       assert.deepEqual(scan(text), fresh(scan, text));
     }
+    // only the RUN an edit changed is read again; the others' pins are moved to their new lines
+    scan(base);
+    let before = runReads();
+    const moved = scan(`# a comment line\n${base.replace('tensorflow==2.9.0', 'tensorflow==2.10.0')}`);
+    assert.equal(runReads() - before, 1, 'one RUN changed: one RUN read');
+    assert.deepEqual(moved.references.find((r) => r.subject === 'pytorch')?.range.start, { line: 2, character: 16 });
+    scan(base);
+    before = runReads();
+    scan(base);
+    assert.equal(runReads() - before, 2, 'an unchanged text: every RUN read again');
     // the continued instruction takes the next line in: its pins are read from one RUN
     scan(base);
     const continued = scan(base.replace('torch==1.13.1', 'torch==1.13.1 \\'));
@@ -156,5 +167,30 @@ describe('incremental notebook scan', () => {
     scan(notebook('1.13.1'));
     scan(notebook('1.13.1'));
     assert.equal(cellScans() - before, 6, 'an unchanged text: every cell scanned, each time');
+  });
+});
+
+describe('LastScanMemo', () => {
+  it('takes over the last scan\'s values for the next text under the same context, and computes again otherwise', () => {
+    const memo = new LastScanMemo<string>();
+    const value = (key: string) => memo.get(key, () => `${key}!`);
+    const catalog = {};
+    memo.begin('v1', [catalog]);
+    value('a');
+    value('b');
+    value('a');
+    assert.equal(memo.computed, 2, 'a key twice in one scan is computed once');
+    memo.begin('v2', [catalog]);
+    assert.equal(value('a'), 'a!');
+    assert.equal(memo.computed, 2, 'the next text takes over the last scan\'s value');
+    memo.begin('v3', [catalog]);
+    value('b');
+    assert.equal(memo.computed, 3, 'only the last scan\'s values are kept (b was not asked for in v2)');
+    memo.begin('v3', [catalog]);
+    value('b');
+    assert.equal(memo.computed, 4, 'an unchanged text is computed in full');
+    memo.begin('v4', [{}]);
+    value('b');
+    assert.equal(memo.computed, 5, 'another context is computed in full');
   });
 });

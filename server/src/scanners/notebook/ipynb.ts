@@ -22,6 +22,7 @@ import type { Comment, LineSpan, Position, Range, ScanResult } from '../../model
 import { TextIndex } from '../../text';
 import type { CellScanOptions, NotebookCellKind } from './cells';
 import { scanCell } from './cells';
+import { LastScanMemo } from '../lastScanMemo';
 
 /** A cell source decoded from the JSON text: for each UTF-16 code unit of `text`, the JSON offsets `[starts[i], ends[i])` it was written as. */
 export interface DecodedSource {
@@ -143,7 +144,7 @@ const emptyNotebook = (): NotebookScan => ({ references: [], includes: [], comme
  */
 export function scanNotebook(text: string, catalog: Catalog, options: CellScanOptions = {}): NotebookScan {
   const out = emptyNotebook();
-  cells.begin(text, catalog, options);
+  cellMemo.begin(text, [catalog, options.mappings, options.scanMarkdown === true]);
   try {
     const errors: ParseError[] = [];
     const root = parseTree(text, errors, { allowTrailingComma: true, disallowComments: false });
@@ -162,7 +163,7 @@ export function scanNotebook(text: string, catalog: Catalog, options: CellScanOp
       const sourceNode = property(cell, 'source') ?? property(cell, 'input');
       const source = sourceNode && decodeCellSource(text, sourceNode);
       if (!source || source.text === '') return;
-      addCell(out, cells.scan(source.text, kind, catalog, options), source, file, index, kind);
+      addCell(out, cellMemo.get(`${kind}\u0000${source.text}`, () => scanCell(source.text, kind, catalog, options)), source, file, index, kind);
     });
   } catch {
     return emptyNotebook();
@@ -173,56 +174,16 @@ export function scanNotebook(text: string, catalog: Catalog, options: CellScanOp
 /**
  * What the cells of the last notebook scan read, by cell kind and source text: the next version
  * of a notebook (an edit in one cell) scans only the cells whose source changed again, and takes
- * the others' results over.
- *
- * A cell is scanned from its own source alone ({@link scanCell} sees no other cell, and its ranges
- * are inside the cell), so the same kind and source give the same result, which {@link addCell}
- * only reads (it maps copies into the file). Only the last scan's cells are kept (one notebook's
- * worth), for one catalog and the same options. Like the Dockerfile scanner's `RunMemo`, an
- * unchanged text is scanned in full (a re-analysis after a settings change, a benchmark of one
- * text). A source that a notebook holds twice is scanned once.
+ * the others' results over. A cell is scanned from its own source alone ({@link scanCell} sees no
+ * other cell, and its ranges are inside the cell), so the same kind and source give the same
+ * result under the same catalog and options, which {@link addCell} only reads (it maps copies into
+ * the file). What is kept and when it is reused is {@link LastScanMemo}'s.
  */
-class CellMemo {
-  private previous = new Map<string, ScanResult>();
-  private current = new Map<string, ScanResult>();
-  private catalog: Catalog | undefined;
-  private mappings: CellScanOptions['mappings'];
-  private scanMarkdown: boolean | undefined;
-  private text: string | undefined;
-
-  /** Starts a scan of `text`: the cells of the scan before it can be reused when nothing else changed, older ones are dropped. */
-  begin(text: string, catalog: Catalog, options: CellScanOptions): void {
-    const scanMarkdown = options.scanMarkdown === true;
-    const reuse = catalog === this.catalog && options.mappings === this.mappings && scanMarkdown === this.scanMarkdown && text !== this.text;
-    this.catalog = catalog;
-    this.mappings = options.mappings;
-    this.scanMarkdown = scanMarkdown;
-    this.text = text;
-    this.previous = reuse ? this.current : new Map();
-    this.current = new Map();
-  }
-
-  /** The scan of one cell: the last scan's when it read the same kind and source, else {@link scanCell}'s. */
-  scan(source: string, kind: NotebookCellKind, catalog: Catalog, options: CellScanOptions): ScanResult {
-    const key = `${kind}\u0000${source}`;
-    let found = this.current.get(key) ?? this.previous.get(key);
-    if (!found) {
-      found = scanCell(source, kind, catalog, options);
-      this.reads++;
-    }
-    this.current.set(key, found);
-    return found;
-  }
-
-  /** How many cells were scanned rather than taken over (read by tests). */
-  reads = 0;
-}
-
-const cells = new CellMemo();
+const cellMemo = new LastScanMemo<ScanResult>();
 
 /** How many notebook cells have been scanned, not taken over from the last scan of the notebook (for tests). */
 export function cellScans(): number {
-  return cells.reads;
+  return cellMemo.computed;
 }
 
 const isPosition = (v: unknown): v is Position =>
